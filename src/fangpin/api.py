@@ -1,0 +1,69 @@
+"""The HTTP API at /api/v1/ (CONTRACT §4). Each app contributes a thin router."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fangpin.accounts.api import router as auth_router
+from fangpin.auth import API_AUTH
+from fangpin.core.errors import FangpinError
+from fangpin.dashboard.api import router as stats_router
+from fangpin.monitoring.api import cases_router
+from fangpin.policy.api import router as policy_router
+from fangpin.regions.api import router as regions_router
+from fangpin.registry.api import router as households_router
+from fangpin.screening.api import batches_router, warnings_router
+
+api = NinjaAPI(
+    title="防贫 Fangpin API",
+    version="1",
+    description="防止返贫动态监测和帮扶系统接口。错误统一为 {detail, code}。",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+def _error(
+    request: HttpRequest, status: int, detail: str, code: str, **extra: object
+) -> HttpResponse:
+    body: dict[str, object] = {"detail": detail, "code": code, **extra}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(FangpinError)
+def on_fangpin_error(request: HttpRequest, exc: FangpinError) -> HttpResponse:
+    extra = {"errors": exc.extra} if exc.extra is not None else {}
+    return _error(request, exc.status, exc.detail, exc.code, **extra)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "未登录或令牌无效,请先获取令牌", "unauthenticated")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload"))
+        problems.append({"field": where, "message": err.get("msg", "")})
+    fields = "、".join(p["field"] for p in problems if p["field"]) or "请求体"
+    return _error(request, 422, f"请求格式不正确:{fields}", "invalid_body", errors=problems)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/regions", regions_router)
+api.add_router("/households", households_router)
+api.add_router("/cases", cases_router)
+api.add_router("/warnings", warnings_router)
+api.add_router("/screening", batches_router)
+api.add_router("/stats", stats_router)
+api.add_router("/policy", policy_router)

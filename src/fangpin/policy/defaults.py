@@ -1,0 +1,33 @@
+"""Defaults (Henan / Pingdingshan). Used until the city administrator sets another value."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# key -> (default, Chinese label, unit)
+PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
+    "notice_min_days": (Decimal(5), "公示最少天数", "天"),
+    "inclusion_deadline_working_days": (Decimal(15), "纳入监测办理时限", "工作日"),
+    "warning_response_days": (Decimal(10), "预警核实时限", "工作日"),
+    "elimination_min_stable_months": (Decimal(6), "风险消除前收入稳定最少月数", "月"),
+    "elimination_min_months_monitored": (Decimal(2), "纳入监测后最少月数方可消除", "月"),
+    "self_report_acceptance_working_days": (Decimal(2), "农户申报受理时限", "工作日"),
+    # Screening thresholds (DOMAIN §5)
+    "medical_out_of_pocket_yuan": (Decimal(20000), "医保:年度个人自付超过", "元"),
+    "rural_disposable_income_prev_year": (Decimal(18697), "上年全省农村居民人均可支配收入", "元"),
+    "medical_share_alleviated": (Decimal("0.5"), "医保:脱贫/监测人口自付超过上年收入的比例", "倍"),
+    "medical_share_other": (Decimal("1.0"), "医保:其他农村人口自付超过上年收入的比例", "倍"),
+    "inpatient_single_monitored_yuan": (Decimal(6000), "医保:单次住院自付(脱贫/监测)超过", "元"),
+    "inpatient_single_other_yuan": (Decimal(10000), "医保:单次住院自付(其他)超过", "元"),
+    "disaster_loss_yuan": (Decimal(10000), "应急:灾害损失超过", "元"),
+    "working_age_min": (Decimal(16), "劳动年龄下限", "岁"),
+    "working_age_max": (Decimal(60), "劳动年龄上限", "岁"),
+}
+
+# Henan's monitoring lines by year (yuan per person per year).
+MONITORING_LINES: dict[int, Decimal] = {
+    2021: Decimal(6000),
+    2022: Decimal(6600),
+    2023: Decimal(7000),
+    2024: Decimal(8300),
+}

@@ -1,0 +1,90 @@
+"""Code lists of the national household record (DOMAIN §1, §10). Values are the Chinese terms
+the national system and the Excel templates use, so that files round-trip unchanged."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Relation(models.TextChoices):
+    HEAD = "户主"
+    SPOUSE = "配偶"
+    SON = "之子"
+    DAUGHTER = "之女"
+    DAUGHTER_IN_LAW = "之儿媳"
+    SON_IN_LAW = "之女婿"
+    GRANDSON = "之孙子"
+    GRANDDAUGHTER = "之孙女"
+    DAUGHTERS_SON = "之外孙子"
+    DAUGHTERS_DAUGHTER = "之外孙女"
+    FATHER = "之父"
+    MOTHER = "之母"
+    FATHER_IN_LAW = "之岳父"
+    MOTHER_IN_LAW = "之岳母"
+    HUSBANDS_FATHER = "之公公"
+    HUSBANDS_MOTHER = "之婆婆"
+    GRANDFATHER = "之祖父"
+    GRANDMOTHER = "之祖母"
+    SIBLING = "之兄弟姐妹"
+    OTHER = "其他"
+
+
+class Health(models.TextChoices):
+    HEALTHY = "健康"
+    CHRONIC = "长期慢性病"
+    SERIOUS = "患大病"
+    DISABLED = "残疾"
+
+
+class Labour(models.TextChoices):
+    SKILLED = "技能劳动力"
+    ORDINARY = "普通劳动力"
+    WEAK = "弱劳动力或半劳动力"
+    LOST = "丧失劳动力"
+    NONE = "无劳动力"
+
+
+# Labour values that count as "can work" (for 整户无劳动能力 and 因务工就业不稳).
+CAN_WORK = frozenset({Labour.SKILLED, Labour.ORDINARY, Labour.WEAK})
+
+
+class Education(models.TextChoices):
+    ILLITERATE = "文盲或半文盲"
+    PRIMARY = "小学"
+    JUNIOR = "初中"
+    SENIOR = "高中"
+    COLLEGE = "大专及以上"
+    PRESCHOOL = "学龄前儿童"
+
+
+class SchoolStatus(models.TextChoices):
+    PRESCHOOL = "学前教育"
+    PRIMARY = "小学"
+    GRADE7 = "七年级"
+    GRADE8 = "八年级"
+    GRADE9 = "九年级"
+    SENIOR1 = "高中一年级"
+    SENIOR2 = "高中二年级"
+    SENIOR3 = "高中三年级"
+    VOCATIONAL1 = "中职一年级"
+    VOCATIONAL2 = "中职二年级"
+    VOCATIONAL3 = "中职三年级"
+    HIGHER_VOCATIONAL = "高职/大专"
+    UNDERGRADUATE = "本科及以上"
+    NOT_IN_SCHOOL = "非在校生"
+
+
+class HousingGrade(models.TextChoices):
+    A = "A", "A级(安全)"
+    B = "B", "B级(基本安全)"
+    C = "C", "C级(局部危险)"
+    D = "D", "D级(整体危险)"
+
+
+SAFE_HOUSING = frozenset({HousingGrade.A, HousingGrade.B})
+
+
+def health_values(raw: str) -> list[str]:
+    """健康状况 may combine values: "残疾,长期慢性病"."""
+    parts = [p.strip() for p in raw.replace("，", ",").replace("、", ",").split(",")]
+    return [p for p in parts if p]

@@ -1,0 +1,114 @@
+"""Department data batches and the warnings screening makes from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Source(models.TextChoices):
+    MEDICAL = "medical", "医保"
+    CIVIL = "civil", "民政"
+    HOUSING = "housing", "住建"
+    EDUCATION = "education", "教育"
+    DISABILITY = "disability", "残联"
+    DISASTER = "disaster", "应急"
+    DEATH = "death", "公安"
+
+
+class Batch(models.Model):
+    """One file a department delivered, and what screening it produced."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "筛查中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    # Batches belong to the uploader's region (a department at city or county level).
+    region_field = "region__prefix_code"
+
+    source = models.CharField("数据来源", max_length=16, choices=Source.choices)
+    period = models.CharField("数据期间", max_length=7)  # YYYY-MM
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("文件", upload_to="screening/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    sha256 = models.CharField("文件摘要", max_length=64, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    engine = models.CharField("引擎", max_length=10, default="duckdb")
+    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    rows_read = models.PositiveBigIntegerField("读取行数", default=0)
+    rows_matched = models.PositiveBigIntegerField("匹配行数", default=0)
+    rows_unmatched = models.PositiveBigIntegerField("未匹配行数", default=0)
+    rows_malformed = models.PositiveBigIntegerField("格式错误行数", default=0)
+    warnings_made = models.PositiveIntegerField("生成预警数", default=0)
+    duration_ms = models.PositiveBigIntegerField("耗时(毫秒)", null=True, blank=True)
+    error = models.TextField("错误信息", blank=True)
+    malformed_sample = models.JSONField("格式错误行(样例)", default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "部门数据批次"
+        verbose_name_plural = "部门数据批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.period}"
+
+
+class Warning(models.Model):
+    """A hit of a screening rule on a registered household, waiting for the village."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待核实"
+        DISMISSED = "dismissed", "已排除"
+        CASE_OPENED = "case_opened", "已转入监测"
+
+    region_field = "household__village_id"
+
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="warnings"
+    )
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    rule = models.CharField("规则", max_length=64)
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    message = models.TextField("预警说明")
+    risk_type = models.CharField("建议风险类型", max_length=4, blank=True)
+    evidence = models.JSONField("证据", default=list)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    deadline = models.DateField("核实时限")
+    deadline_provisional = models.BooleanField("时限为暂定", default=False)
+    dismiss_reason = models.TextField("排除理由", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "rule"],
+                condition=Q(status="open"),
+                name="warning_one_open_per_household_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.household_id}"

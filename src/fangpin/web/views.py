@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fangpin.accounts.services import login_check
+from fangpin.core.errors import FangpinError
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            user = login_check(
+                username=request.POST.get("username", ""), password=request.POST.get("password", "")
+            )
+        except FangpinError as exc:
+            error, status = exc.detail, exc.status
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            target = request.GET.get("next") or "/"
+            return redirect(
+                target if target.startswith("/") and not target.startswith("//") else "/"
+            )
+    return render(request, "web/login.html", {"error": error}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from fangpin.web.home import home_context
+
+    return render(request, "web/home.html", home_context(request.user))  # type: ignore[arg-type]
