@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
@@ -27,8 +27,13 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "安装 chromium 和中文字体 (apt-get)…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei >/dev/null; \
 	  else echo "需要 /usr/bin/chromium:请以 root 运行或 apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; \
+	fi
+	@# A TrueType CJK font for the PDF notices to embed (optional: they fall back to STSong-Light).
+	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] && [ "$$(id -u)" = "0" ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } || true; \
 	fi
 
 lint: $(VENV)/.installed-dev

@@ -141,6 +141,12 @@ FANGPIN_LOGIN_MAX_FAILURES = int(os.environ.get("FANGPIN_LOGIN_MAX_FAILURES", "5
 FANGPIN_LOGIN_LOCK_MINUTES = int(os.environ.get("FANGPIN_LOGIN_LOCK_MINUTES", "15"))
 FANGPIN_TOKEN_DAYS = 7
 
+# `fangpin demo`: dotted paths of `seed(*, rng, households, today) -> None` functions that
+# apps append to, called in order after the synthetic registry is made (cases, warnings...).
+FANGPIN_DEMO_SEEDERS: list[str] = []
+FANGPIN_DEMO_SEEDERS.append("fangpin.screening.seeding.seed")
+FANGPIN_DEMO_SEEDERS.append("fangpin.monitoring.seeding.seed")
+
 Q_CLUSTER = {
     "name": "fangpin",
     "workers": 1,

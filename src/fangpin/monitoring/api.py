@@ -1,5 +1,247 @@
+"""Cases API (`/api/v1/cases`): thin — parse, call a service or selector, shape the answer."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Router
+from ninja.responses import Status
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticError
+
+from fangpin.accounts.models import Role, User
+from fangpin.auth import AuthedRequest
+from fangpin.core.errors import BadValue, NotFound
+from fangpin.core.idcard import mask
+from fangpin.core.scoping import get_scoped
+from fangpin.registry.models import Household
+from fangpin.screening.models import Warning
+
+from . import clock, selectors, services, workflow
+from .models import Case, CaseEvent, Measure, Plan, RiskType
+from .schemas import (
+    ACTION_BODIES,
+    ActionIn,
+    CaseCreatedOut,
+    CaseIn,
+    CaseListOut,
+    CaseOut,
+    MeasureIn,
+    MeasureOut,
+    MeasureUpdateIn,
+    PlanIn,
+    PlanOut,
+)
 
 cases_router = Router(tags=["监测帮扶"])
+
+PAGE_SIZE = 50
+EVENT_LABELS = {
+    **workflow.ACTION_LABELS,
+    "report": "上报",
+    "plan": "制定帮扶计划",
+    "measure": "登记帮扶措施",
+    "measure_update": "更新帮扶措施",
+}
+
+
+def _item(case: Case, user: User, today: Any) -> dict[str, Any]:
+    household = case.household
+    return {
+        "id": case.pk,
+        "household_id": household.pk,
+        "household_number": household.number,
+        "head_name": household.head_name,
+        "village_code": case.village_id,
+        "village_name": case.village.name,
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "channel": case.channel,
+        "category": case.category,
+        "category_label": case.get_category_display(),
+        "risk_types": list(case.risk_types),
+        "risk_labels": [RiskType(code).label for code in case.risk_types],
+        "discovered_on": case.discovered_on,
+        "deadline": case.deadline,
+        "deadline_provisional": case.deadline_provisional,
+        "overdue": selectors.is_overdue(case, today),
+        "version": case.version,
+        "allowed_actions": workflow.allowed_actions(case, user),
+    }
+
+
+def _measure(m: Measure) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "case_id": m.case_id,
+        "type": m.type,
+        "type_label": m.get_type_display(),
+        "content": m.content,
+        "amount": m.amount,
+        "starts_on": m.starts_on,
+        "ends_on": m.ends_on,
+        "status": m.status,
+        "status_label": m.get_status_display(),
+    }
+
+
+def _plan(plan: Plan | None, warnings: list[selectors.Inconsistency]) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    fields = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    return {**fields, "warnings": [w.__dict__ for w in warnings]}
+
+
+def _event(event: CaseEvent) -> dict[str, Any]:
+    actor = event.actor
+    return {
+        "action": event.action,
+        "action_label": EVENT_LABELS.get(event.action, event.action),
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "actor": actor.get_full_name() or actor.username if actor else None,
+        "actor_role": Role(actor.role).label if actor else None,
+        "at": event.at,
+        "body": event.body,
+    }
+
+
+def _detail(case: Case, user: User) -> dict[str, Any]:
+    today = clock.today()
+    plan = selectors.household_plan(case.household)
+    measures = selectors.household_measures(case.household)
+    warnings = selectors.consistency_warnings(case, measures=measures, plan=plan)
+    members = [
+        {**m, "id_number": m.get("id_number") if user.sees_personal_data else mask(m["id_number"])}
+        if m.get("id_number")
+        else m
+        for m in case.members_snapshot
+    ]
+    return {
+        **_item(case, user, today),
+        "description": case.description,
+        "warning_id": case.warning_id,
+        "notice_starts_on": case.notice_starts_on,
+        "notice_ends_on": case.notice_ends_on,
+        "identified_on": case.identified_on,
+        "eliminated_on": case.eliminated_on,
+        "elimination_mode": case.elimination_mode,
+        "rejected_reason": case.rejected_reason,
+        "members_at_approval": case.members_at_approval,
+        "members_snapshot": members,
+        "income_snapshot": case.income_snapshot,
+        "plan": _plan(plan, warnings),
+        "measures": [_measure(m) for m in measures],
+        "consistency_warnings": [w.__dict__ for w in warnings],
+        "history": [_event(e) for e in case.events.all()],
+    }
+
+
+@cases_router.post("", response={201: CaseCreatedOut}, summary="上报监测对象(发现)")
+def case_create(request: AuthedRequest, body: CaseIn) -> Status[dict[str, Any]]:
+    user = request.auth
+    household = get_scoped(Household.objects.all(), user, pk=body.household_id)
+    warning = None
+    if body.warning_id is not None:
+        warning = get_scoped(Warning.objects.all(), user, pk=body.warning_id)
+    case = services.case_create(
+        user=user,
+        household=household,
+        channel=body.channel,
+        category=body.category,
+        risk_types=body.risk_types,
+        description=body.description,
+        warning=warning,
+    )
+    return Status(
+        201,
+        {
+            "id": case.pk,
+            "state": case.state,
+            "deadline": case.deadline,
+            "deadline_provisional": case.deadline_provisional,
+        },
+    )
+
+
+@cases_router.get("", response=CaseListOut, summary="监测对象列表(按时限排序,标注逾期)")
+def case_list(
+    request: AuthedRequest,
+    region: str | None = None,
+    state: str | None = None,
+    overdue: bool | None = None,
+    page: int = 1,
+) -> dict[str, Any]:
+    user = request.auth
+    qs = selectors.case_list(user=user, region=region, state=state, overdue=overdue)
+    page = max(page, 1)
+    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    today = clock.today()
+    return {"items": [_item(c, user, today) for c in rows], "count": qs.count()}
+
+
+@cases_router.get("/{case_id}", response=CaseOut, summary="监测对象详情与办理记录")
+def case_detail(request: AuthedRequest, case_id: int) -> dict[str, Any]:
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    return _detail(case, request.auth)
+
+
+@cases_router.post(
+    "/{case_id}/actions/{action}",
+    response=CaseOut,
+    summary="办理环节:verify/deliberate/publicize/approve_township/approve_county/"
+    "propose_elimination/reject",
+)
+def case_action(
+    request: AuthedRequest, case_id: int, action: str, payload: ActionIn | None = None
+) -> dict[str, Any]:
+    schema = ACTION_BODIES.get(action)
+    if schema is None:
+        raise NotFound(f"未知的操作 {action}", code="unknown_action")
+    raw = payload.dict(exclude_unset=True) if payload is not None else {}
+    try:
+        body = schema.model_validate(raw).model_dump(exclude={"version"})
+    except PydanticError as exc:
+        raise ValidationError([dict(e) for e in exc.errors()]) from None
+    services.case_act(
+        user=request.auth,
+        case_id=case_id,
+        action=action,
+        body=body,
+        expected_version=raw.get("version"),
+    )
+    return _detail(selectors.case_get(user=request.auth, case_id=case_id), request.auth)
+
+
+@cases_router.get("/{case_id}/plan", response=PlanOut, summary="一户一策帮扶计划")
+def plan_get(request: AuthedRequest, case_id: int) -> dict[str, Any]:
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    plan = selectors.household_plan(case.household) or Plan(household=case.household)
+    return _plan(plan, selectors.consistency_warnings(case, plan=plan)) or {}
+
+
+@cases_router.put("/{case_id}/plan", response=PlanOut, summary="设置帮扶责任人与监测联系人")
+def plan_put(request: AuthedRequest, case_id: int, body: PlanIn) -> dict[str, Any]:
+    plan = services.plan_set(user=request.auth, case_id=case_id, **body.dict())
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    return _plan(plan, selectors.consistency_warnings(case, plan=plan)) or {}
+
+
+@cases_router.post("/{case_id}/measures", response={201: MeasureOut}, summary="登记帮扶措施")
+def measure_create(request: AuthedRequest, case_id: int, body: MeasureIn) -> Status[dict[str, Any]]:
+    if body.amount is not None and not body.amount.is_finite():
+        raise BadValue("金额无效", code="invalid_amount")
+    measure = services.measure_create(user=request.auth, case_id=case_id, **body.dict())
+    return Status(201, _measure(measure))
+
+
+@cases_router.put(
+    "/{case_id}/measures/{measure_id}", response=MeasureOut, summary="更新措施状态或结束日期"
+)
+def measure_update(
+    request: AuthedRequest, case_id: int, measure_id: int, body: MeasureUpdateIn
+) -> dict[str, Any]:
+    measure = services.measure_update(
+        user=request.auth, case_id=case_id, measure_id=measure_id, **body.dict()
+    )
+    return _measure(measure)

@@ -22,6 +22,8 @@ PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
     "disaster_loss_yuan": (Decimal(10000), "应急:灾害损失超过", "元"),
     "working_age_min": (Decimal(16), "劳动年龄下限", "岁"),
     "working_age_max": (Decimal(60), "劳动年龄上限", "岁"),
+    "compulsory_school_age_min": (Decimal(6), "义务教育适龄下限", "岁"),
+    "compulsory_school_age_max": (Decimal(15), "义务教育适龄上限", "岁"),
 }
 
 # Henan's monitoring lines by year (yuan per person per year).

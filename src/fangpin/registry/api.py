@@ -1,5 +1,92 @@
+"""/api/v1/households (CONTRACT §4): thin handlers over selectors and services."""
+
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+
+from fangpin.auth import AuthedRequest
+
+from . import selectors, services
+from .schemas import (
+    PAGE_SIZE,
+    GuaranteesIn,
+    GuaranteesOut,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPage,
+    IncomeIn,
+    IncomeOut,
+    guarantees_out,
+    household_item,
+    household_out,
+    income_out,
+)
 
 router = Router(tags=["农户"])
+
+
+class ListQuery(Schema):
+    region: str | None = None
+    q: str | None = None
+    page: int = 1
+
+
+@router.post("", response={201: HouseholdOut}, summary="登记农户(须有且只有一名户主)")
+def household_create(request: AuthedRequest, body: HouseholdIn) -> Status[dict[str, Any]]:
+    household = services.household_create(
+        user=request.auth,
+        village_code=body.village_code,
+        is_alleviated=body.is_alleviated,
+        address=body.address or "",
+        phone=body.phone or "",
+        members=[m.dict() for m in body.members],
+    )
+    return Status(201, household_out(household, request.auth.sees_personal_data))
+
+
+@router.get("", response=HouseholdPage, summary="农户列表(按区划、姓名、身份证号或户编号查询)")
+def household_list(request: AuthedRequest, filters: Query[ListQuery]) -> dict[str, Any]:
+    qs = selectors.household_list(user=request.auth, region=filters.region, q=filters.q)
+    page = max(filters.page, 1)
+    start = (page - 1) * PAGE_SIZE
+    personal = request.auth.sees_personal_data
+    rows = list(qs[start : start + PAGE_SIZE])
+    return {
+        "items": [household_item(h, personal) for h in rows],
+        "count": qs.count(),
+        "page": page,
+        "page_size": PAGE_SIZE,
+    }
+
+
+@router.get("/{household_id}", response=HouseholdOut, summary="农户详情")
+def household_detail(request: AuthedRequest, household_id: int) -> dict[str, Any]:
+    household = selectors.household_get(user=request.auth, household_id=household_id)
+    return household_out(household, request.auth.sees_personal_data)
+
+
+@router.post(
+    "/{household_id}/incomes",
+    response={201: IncomeOut},
+    summary="录入年度收入(自动计算人均纯收入)",
+)
+def income_create(
+    request: AuthedRequest, household_id: int, body: IncomeIn
+) -> Status[dict[str, Any]]:
+    record = services.income_record(user=request.auth, household_id=household_id, **body.dict())
+    return Status(201, income_out(record))
+
+
+@router.put(
+    "/{household_id}/guarantees",
+    response=GuaranteesOut,
+    summary="更新两不愁三保障及饮水情况",
+)
+def guarantees_update(
+    request: AuthedRequest, household_id: int, body: GuaranteesIn
+) -> dict[str, Any]:
+    guarantee = services.guarantees_set(user=request.auth, household_id=household_id, **body.dict())
+    return guarantees_out(guarantee)

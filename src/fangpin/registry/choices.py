@@ -88,3 +88,26 @@ def health_values(raw: str) -> list[str]:
     """健康状况 may combine values: "残疾,长期慢性病"."""
     parts = [p.strip() for p in raw.replace("，", ",").replace("、", ",").split(",")]
     return [p for p in parts if p]
+
+
+class EndReason(models.TextChoices):
+    """Why a membership ended (the national record's 自然减少 and the rest)."""
+
+    DEATH = "死亡"
+    MARRIAGE_OUT = "婚出"
+    MOVED_OUT = "迁出"
+    SPLIT = "分户"
+    MERGE = "合户"
+    OTHER = "其他"
+
+
+# Roles that may change the registry in their own region (CONTRACT §3: the rest read only).
+WRITER_ROLES = frozenset({"village", "township", "county"})
+
+# The code lists as sets, built once (TextChoices.values builds a new list on every access).
+RELATIONS = frozenset(Relation.values)
+HEALTH_VALUES = frozenset(Health.values)
+LABOUR_VALUES = frozenset(Labour.values)
+EDUCATION_VALUES = frozenset(Education.values)
+SCHOOL_STATUS_VALUES = frozenset(SchoolStatus.values)
+END_REASONS = frozenset(EndReason.values)

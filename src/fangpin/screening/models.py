@@ -79,6 +79,8 @@ class Warning(models.Model):
         "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
     )
     rule = models.CharField("规则", max_length=64)
+    # The data period the warning came from: one warning per household, rule and period.
+    period = models.CharField("数据期间", max_length=7, blank=True, db_index=True)
     batch = models.ForeignKey(
         Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
     )

@@ -1,18 +1,141 @@
-"""What the home page shows for the user's region."""
+"""What the home page shows for the user's region: a handful of aggregate queries.
+
+Every figure is one indexed aggregate over the user's subtree (no per-row work in Python),
+so the page stays quick for a city user at a million households:
+- households, persons (the kept 家庭人口), 脱贫户: one aggregate over households;
+- guarantee problems: one count;
+- incomes below the line: households whose latest income record of the latest year is at
+  or below that year's line (candidates first, then the latest-record check on those only);
+- sub-regions: one grouped count over the code prefix, one query for the names.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models.functions import Substr
 
 from fangpin.accounts.models import User
 from fangpin.core.scoping import scoped
-from fangpin.registry.models import Household
+from fangpin.policy.services import monitoring_line
+from fangpin.regions.models import PREFIX_LENGTH, Level, Region
+from fangpin.regions.selectors import region_children
+from fangpin.registry.choices import SAFE_HOUSING
+from fangpin.registry.models import Guarantee, Household, IncomeRecord
+
+_CHILD_LEVEL = {
+    Level.CITY: Level.COUNTY,
+    Level.COUNTY: Level.TOWNSHIP,
+    Level.TOWNSHIP: Level.VILLAGE,
+}
+
+
+@dataclass(frozen=True)
+class SubRegion:
+    region: Region
+    households: int
+    persons: int
+    alleviated: int
+
+
+def guarantee_problem_q(prefix: str = "") -> Q:
+    """Rows (of Guarantee, or through `prefix`) where any guarantee is not met."""
+    return (
+        Q(**{f"{prefix}food_ok": False})
+        | Q(**{f"{prefix}clothing_ok": False})
+        | Q(**{f"{prefix}education_ok": False})
+        | Q(**{f"{prefix}medical_ok": False})
+        | Q(**{f"{prefix}water_ok": False})
+        | ~Q(**{f"{prefix}housing_grade__in": list(SAFE_HOUSING)})
+    )
+
+
+def _below_line(user: User) -> tuple[int | None, Decimal | None, int]:
+    incomes = scoped(IncomeRecord.objects.all(), user)
+    year = incomes.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return None, None, 0
+    line = monitoring_line(year)
+    if line is None:
+        return year, None, 0
+    later = IncomeRecord.objects.filter(household_id=OuterRef("household_id"), year=year).filter(
+        Q(recorded_on__gt=OuterRef("recorded_on"))
+        | Q(recorded_on=OuterRef("recorded_on"), id__gt=OuterRef("id"))
+    )
+    below = (
+        incomes.filter(year=year, per_capita_net__lte=line)
+        .exclude(Exists(later))
+        .values("household_id")
+        .distinct()
+        .count()
+    )
+    return year, line, below
+
+
+def _sub_regions(user: User, region: Region) -> list[SubRegion]:
+    child_level = _CHILD_LEVEL.get(Level(region.level))
+    if child_level is None:
+        return []
+    width = PREFIX_LENGTH[child_level]
+    counts: dict[str, dict[str, Any]] = {
+        row["p"]: dict(row)
+        for row in scoped(Household.objects.all(), user)
+        .annotate(p=Substr("village_id", 1, width))
+        .values("p")
+        .annotate(
+            households=Count("id"),
+            persons=Sum("member_count"),
+            alleviated=Count("id", filter=Q(is_alleviated=True)),
+        )
+        .order_by()
+    }
+    out = []
+    for child in region_children(user=user, code=region.code):
+        row: dict[str, Any] = counts.get(child.prefix, {})
+        out.append(
+            SubRegion(
+                region=child,
+                households=row.get("households", 0),
+                persons=row.get("persons") or 0,
+                alleviated=row.get("alleviated", 0),
+            )
+        )
+    return out
+
+
+def _full_name(region: Region) -> str:
+    """城市县乡村 names joined, read in one query (the tree is at most four deep)."""
+    lengths = sorted({n for n in PREFIX_LENGTH.values() if n <= len(region.prefix)})
+    prefixes = [region.prefix[:n] for n in lengths]
+    names = (
+        Region.objects.filter(prefix__in=prefixes).order_by("prefix").values_list("name", flat=True)
+    )
+    return "".join(names)
 
 
 def home_context(user: User) -> dict[str, Any]:
-    households = scoped(Household.objects.all(), user)
+    region = user.region
+    if region is None:
+        return {"region": None}
+    totals = scoped(Household.objects.all(), user).aggregate(
+        households=Count("id"),
+        persons=Sum("member_count"),
+        alleviated=Count("id", filter=Q(is_alleviated=True)),
+    )
+    problems = scoped(Guarantee.objects.all(), user).filter(guarantee_problem_q()).count()
+    year, line, below = _below_line(user)
     return {
-        "region": user.region,
-        "household_count": households.count(),
-        "alleviated_count": households.filter(is_alleviated=True).count(),
+        "region": region,
+        "region_name": _full_name(region),
+        "household_count": totals["households"],
+        "person_count": totals["persons"] or 0,
+        "alleviated_count": totals["alleviated"],
+        "guarantee_problem_count": problems,
+        "income_year": year,
+        "income_line": line,
+        "below_line_count": below,
+        "sub_regions": _sub_regions(user, region),
     }

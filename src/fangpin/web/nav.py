@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 # (url name, label, roles or None for everyone)
 NAV: list[tuple[str, str, frozenset[str] | None]] = [
-    ("web:todo", "待办", frozenset({"village", "township", "county"})),
+    ("monitoring:todo", "待办", frozenset({"village", "township", "county"})),
     ("registry:household_list", "农户", None),
     ("monitoring:case_list", "监测对象", None),
     (
@@ -27,7 +27,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
+    items: list[dict[str, Any]] = []
     for name, label, roles in NAV:
         if roles is not None and user.role not in roles:
             continue
@@ -35,5 +35,9 @@ def nav(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+        items.append({"url": url, "label": label, "active": False})
+    # Only the most specific entry is current (/households/import/ is 导入, not also 农户).
+    matching = [i for i in items if request.path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -1,0 +1,256 @@
+"""Screening throughput: a synthetic registry and a month of medical settlements (Parquet).
+
+Three contenders, each in its own process (so that each one's peak memory is its own):
+- fangpin: what a batch runs — sniff and check the file, normalise and validate every row,
+  match by ID number, run the three medical rules (rules as data), write matched rows;
+- floor: one hand-written DuckDB query doing the same match and aggregation (no checks);
+- pandas: what an analyst would write (read, tidy the ID numbers, merge, group, filter).
+Targets: fangpin within 1.5x of the floor, and at least 5x faster than pandas.
+
+Scales: small = 1M persons / 10M rows; full = that and 10M persons / 50M rows (pandas runs on
+the first 10M rows there and its time is scaled by rows; it says so).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bench import common
+
+ORDER = 40
+SIZES = {
+    "small": [(1_000_000, 10_000_000)],
+    "full": [(1_000_000, 10_000_000), (10_000_000, 50_000_000)],
+}
+PANDAS_MAX_ROWS = 10_000_000
+PERIOD = "2024-03"
+DATA = common.ROOT / "var" / "bench" / "screening"
+
+THRESHOLDS = {
+    "medical_out_of_pocket_yuan": Decimal(20000),
+    "rural_disposable_income_prev_year": Decimal(18697),
+    "medical_share_alleviated": Decimal("0.5"),
+    "medical_share_other": Decimal("1.0"),
+    "inpatient_single_monitored_yuan": Decimal(6000),
+    "inpatient_single_other_yuan": Decimal(10000),
+}
+
+
+def _paths(persons: int, rows: int) -> tuple[Path, Path]:
+    return DATA / f"registry-{persons}.parquet", DATA / f"medical-{persons}-{rows}.parquet"
+
+
+def _generate(persons: int, rows: int) -> None:
+    from fangpin.screening.synthetic import medical_parquet, registry_parquet
+
+    registry, batch = _paths(persons, rows)
+    DATA.mkdir(parents=True, exist_ok=True)
+    if not registry.exists():
+        registry_parquet(registry, persons)
+    if not batch.exists():
+        tmp = batch.with_suffix(".tmp")
+        medical_parquet(tmp, rows, persons=persons, period=PERIOD)
+        tmp.rename(batch)
+
+
+# --- contenders (each runs in a child process) ---------------------------------------------
+
+
+def run_fangpin(registry: Path, batch: Path, work: Path) -> int:
+    import datetime as dt
+
+    from fangpin.screening import ingest
+    from fangpin.screening.engines import Job, Registry
+    from fangpin.screening.engines.duckdb_engine import DuckDBEngine
+    from fangpin.screening.rules import rules_for
+    from fangpin.screening.synthetic import monitored_path
+
+    inspected = ingest.inspect(batch, source="medical", original_name=batch.name)
+    params: dict[str, object] = {
+        "period_start": dt.date(2024, 3, 1),
+        "period_end": dt.date(2024, 3, 31),
+        "period_year": 2024,
+        **THRESHOLDS,
+    }
+    job = Job(
+        batch_id=1,
+        source="medical",
+        raw=batch,
+        registry=Registry(person_parts=(registry,), monitored=monitored_path(registry)),
+        rules=rules_for("medical"),
+        params=params,
+        workdir=work,
+        raw_columns=inspected.columns,
+        native=inspected.native,
+    )
+    result = DuckDBEngine().run(job, lambda _p, _s: None)
+    return len(result.hits)
+
+
+def run_floor(registry: Path, batch: Path, work: Path) -> int:
+    import duckdb
+
+    from fangpin.screening.synthetic import monitored_path
+
+    t = THRESHOLDS
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{work}'")
+    rows = con.execute(
+        f"""
+        WITH m AS (SELECT household_id FROM read_parquet('{monitored_path(registry)}'))
+        SELECT p.person_id,
+               sum(b.out_of_pocket) AS total,
+               max(CASE WHEN b.inpatient THEN b.out_of_pocket END) AS stay,
+               bool_or(p.is_alleviated OR m.household_id IS NOT NULL) AS prio
+        FROM read_parquet('{batch}') AS b
+        JOIN read_parquet('{registry}') AS p ON p.id_number = b.id_number
+        LEFT JOIN m ON m.household_id = p.household_id
+        GROUP BY p.person_id
+        HAVING sum(b.out_of_pocket) > {t["medical_out_of_pocket_yuan"]}
+            OR sum(b.out_of_pocket) > {t["rural_disposable_income_prev_year"]}
+               * CASE WHEN bool_or(p.is_alleviated OR m.household_id IS NOT NULL)
+                      THEN {t["medical_share_alleviated"]} ELSE {t["medical_share_other"]} END
+            OR max(CASE WHEN b.inpatient THEN b.out_of_pocket END)
+               > CASE WHEN bool_or(p.is_alleviated OR m.household_id IS NOT NULL)
+                      THEN {t["inpatient_single_monitored_yuan"]}
+                      ELSE {t["inpatient_single_other_yuan"]} END
+        """
+    ).fetchall()
+    return len(rows)
+
+
+def run_pandas(registry: Path, batch: Path, work: Path, limit: int | None = None) -> int:
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    t = {k: float(v) for k, v in THRESHOLDS.items()}
+    columns = ["id_number", "settled_on", "out_of_pocket", "inpatient"]
+    if limit:
+        table = next(pq.ParquetFile(batch).iter_batches(batch_size=limit, columns=columns))
+        df = table.to_pandas()
+    else:
+        df = pd.read_parquet(batch, columns=columns)
+    df["id_number"] = df["id_number"].str.strip().str.upper()
+    df = df[df["id_number"].str.fullmatch(r"\d{17}[\dX]")]
+    df["out_of_pocket"] = df["out_of_pocket"].astype(float)
+    df = df[pd.to_datetime(df["settled_on"], errors="coerce").notna()]
+    people = pd.read_parquet(
+        registry, columns=["person_id", "id_number", "household_id", "is_alleviated"]
+    )
+    monitored = pd.read_parquet(registry.with_name(registry.stem + "-monitored.parquet"))
+    people["prio"] = people["is_alleviated"] | people["household_id"].isin(
+        monitored["household_id"]
+    )
+    merged = df.merge(people, on="id_number", how="inner")
+    merged["stay"] = merged["out_of_pocket"].where(merged["inpatient"])
+    per = merged.groupby("person_id").agg(
+        total=("out_of_pocket", "sum"), stay=("stay", "max"), prio=("prio", "max")
+    )
+    share = per["prio"].map({True: t["medical_share_alleviated"], False: t["medical_share_other"]})
+    single = per["prio"].map(
+        {True: t["inpatient_single_monitored_yuan"], False: t["inpatient_single_other_yuan"]}
+    )
+    hits = per[
+        (per["total"] > t["medical_out_of_pocket_yuan"])
+        | (per["total"] > t["rural_disposable_income_prev_year"] * share)
+        | (per["stay"] > single)
+    ]
+    return len(hits)
+
+
+def _child(argv: list[str]) -> None:
+    """python -m bench.bench_screening CONTENDER REGISTRY BATCH WORK [LIMIT]"""
+    sys.path.insert(0, str(common.ROOT / "src"))
+    contender, registry, batch, work = argv[:4]
+    limit = int(argv[4]) if len(argv) > 4 else None
+    Path(work).mkdir(parents=True, exist_ok=True)
+    # Imports are made before the clock starts: each contender is timed on its work alone.
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    from fangpin.screening import ingest, rules  # noqa: F401
+    from fangpin.screening.engines import duckdb_engine  # noqa: F401
+
+    started = time.perf_counter()
+    if contender == "fangpin":
+        hits = run_fangpin(Path(registry), Path(batch), Path(work))
+    elif contender == "floor":
+        hits = run_floor(Path(registry), Path(batch), Path(work))
+    else:
+        hits = run_pandas(Path(registry), Path(batch), Path(work), limit)
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "persons_hit": hits}))
+
+
+def _measure(
+    contender: str, registry: Path, batch: Path, limit: int | None = None
+) -> dict[str, Any]:
+    work = DATA / f"work-{contender}"
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.bench_screening",
+        contender,
+        str(registry),
+        str(batch),
+        str(work),
+    ]
+    if limit:
+        cmd.append(str(limit))
+    env = {**os.environ, "PYTHONPATH": f"{common.ROOT / 'src'}:{common.ROOT}"}
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=common.ROOT, env=env, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{contender} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(scale: str) -> None:
+    print("\n== screening: medical batch, match by ID number, three rules ==")
+    for persons, rows in SIZES[scale]:
+        started = time.perf_counter()
+        _generate(persons, rows)
+        registry, batch = _paths(persons, rows)
+        size = batch.stat().st_size / 1024 / 1024
+        print(
+            f"  data      {persons:,} persons, {rows:,} rows ({size:,.0f} MiB Parquet), "
+            f"ready in {time.perf_counter() - started:.1f}s"
+        )
+        fangpin = _measure("fangpin", registry, batch)
+        floor = _measure("floor", registry, batch)
+        limit = None if rows <= PANDAS_MAX_ROWS else PANDAS_MAX_ROWS
+        pandas = _measure("pandas", registry, batch, limit)
+        pandas_seconds = pandas["seconds"] * (rows / limit if limit else 1)
+        scaled = f" (ran on {limit:,} rows, scaled x{rows / limit:.0f})" if limit else ""
+        for name, r, secs in (
+            ("fangpin", fangpin, fangpin["seconds"]),
+            ("floor", floor, floor["seconds"]),
+            ("pandas", pandas, pandas_seconds),
+        ):
+            print(
+                f"  {name:8}  {secs:8.2f}s  {rows / secs / 1e6:6.2f} M rows/s  "
+                f"peak {r['peak_mib']:,.0f} MiB  persons hit {r['persons_hit']:,}"
+                + (scaled if name == "pandas" else "")
+            )
+        vs_floor = fangpin["seconds"] / floor["seconds"]
+        vs_pandas = pandas_seconds / fangpin["seconds"]
+        print(
+            f"  ratio     fangpin/floor {vs_floor:.2f}x (target <= 1.5x: "
+            f"{'ok' if vs_floor <= 1.5 else 'MISSED'}) · pandas/fangpin {vs_pandas:.1f}x "
+            f"(target >= 5x: {'ok' if vs_pandas >= 5 else 'MISSED'})"
+        )
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1:])

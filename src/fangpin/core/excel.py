@@ -1,0 +1,138 @@
+"""Excel in and out: python-calamine reads (fast, no formulas evaluated), openpyxl's
+write-only mode writes (constant memory). Shared by the registry import/export and any
+other place that exchanges spreadsheets with county offices."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import python_calamine
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .errors import BadValue
+
+# What Excel shows for a long number it has turned into a float: 4.10421E+17.
+SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[Ee][+-]?\d+$")
+# Doubles hold integers exactly only up to 2**53; longer "numbers" have lost digits.
+EXACT_INTEGER_LIMIT = 2**53
+
+
+class NotExcel(BadValue):
+    code = "not_excel"
+
+
+class EmptyFile(BadValue):
+    code = "empty_file"
+
+
+def read_first_sheet(source: str | Path | IO[bytes] | bytes) -> list[list[Any]]:
+    """All rows of the first sheet, row i being Excel row i+1 (blank cells are "")."""
+    try:
+        if isinstance(source, bytes):
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
+        elif isinstance(source, str | Path):
+            book = python_calamine.CalamineWorkbook.from_path(str(source))
+        else:
+            if hasattr(source, "seek"):
+                source.seek(0)
+            book = python_calamine.CalamineWorkbook.from_filelike(source)
+        if not book.sheet_names:
+            raise EmptyFile("文件中没有工作表")
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except BadValue:
+        raise
+    except Exception:  # calamine raises several types for corrupt/unknown files
+        raise NotExcel("不是有效的 Excel 文件,请上传 .xlsx 格式的文件") from None
+    while rows and all(is_blank(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise EmptyFile("文件为空,没有任何数据")
+    return rows
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    """A cell as text: full-width forms folded (NFKC), spaces trimmed and collapsed, an
+    integral number written without ".0"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        if not value.isascii():
+            value = unicodedata.normalize("NFKC", value)
+        return " ".join(value.split())
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def digits_lost(value: Any) -> bool:
+    """True when a cell meant as a long digit string was stored as a number."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return not float(value).is_integer() or abs(value) >= EXACT_INTEGER_LIMIT
+    return bool(SCIENTIFIC.match(text(value)))
+
+
+def is_number_cell(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def write_sheet(
+    target: str | Path | IO[bytes],
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str = "Sheet1",
+    text_columns: Iterable[int] = (),
+    widths: dict[int, int] | None = None,
+) -> int:
+    """Write one sheet; columns in `text_columns` are stored and formatted as text so that
+    Excel never turns ID numbers into 4.10421E+17. Return the number of data rows."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    as_text = set(text_columns)
+    for index, width in (widths or {}).items():
+        sheet.column_dimensions[_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for name in headers:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    count = 0
+    for row in rows:
+        out: list[Any] = []
+        for index, value in enumerate(row):
+            if index in as_text:
+                cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+                cell.number_format = "@"
+                out.append(cell)
+            else:
+                out.append(value)
+        sheet.append(out)
+        count += 1
+    book.save(target)  # type: ignore[arg-type]
+    return count
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

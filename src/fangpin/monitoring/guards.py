@@ -1,0 +1,226 @@
+"""Workflow guards (CONTRACT §4): each refuses with 409 and its own stable code.
+
+A guard is a function of the `GuardContext` that raises `Conflict` or returns None. The
+workflow table names which guards run on which transition; tests import `GuardCode`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from fangpin.core.errors import Conflict
+from fangpin.policy.services import monitoring_line, parameter_int
+from fangpin.registry.choices import Labour
+from fangpin.registry.models import Guarantee, Household, IncomeRecord
+
+from . import clock
+from .models import Case, Category, EliminationMode, MeasureStatus
+
+if TYPE_CHECKING:
+    from fangpin.accounts.models import User
+
+
+class GuardCode(enum.StrEnum):
+    """Stable codes of every 409 the monitoring workflow answers."""
+
+    HOUSEHOLD_HAS_OPEN_CASE = "household_has_open_case"
+    ACTION_NOT_ALLOWED = "action_not_allowed"
+    CASE_CHANGED = "case_changed"
+    CONSENT_NOT_SIGNED = "consent_not_signed"
+    DELIBERATION_NOT_PASSED = "deliberation_not_passed"
+    NOTICE_TOO_SHORT = "notice_too_short"
+    NOTICE_NOT_ENDED = "notice_not_ended"
+    CATEGORY_NEEDS_ALLEVIATED = "category_needs_alleviated"
+    CATEGORY_NEEDS_ORDINARY = "category_needs_ordinary"
+    INCOME_ABOVE_LINE = "income_above_line"
+    HOUSEHOLD_WITHOUT_LABOUR = "household_without_labour"
+    NO_IMPLEMENTED_MEASURE = "no_implemented_measure"
+    INCOME_NOT_ABOVE_LINE = "income_not_above_line"
+    GUARANTEE_NOT_MET = "guarantee_not_met"
+    MONITORED_TOO_BRIEFLY = "monitored_too_briefly"
+    INCOME_NOT_STABLE = "income_not_stable"
+    WARNING_NOT_OPEN = "warning_not_open"
+
+
+NO_LABOUR = frozenset({Labour.LOST, Labour.NONE})
+
+
+@dataclass
+class GuardContext:
+    case: Case
+    user: User
+    body: dict[str, Any]
+    today: dt.date = field(default_factory=clock.today)
+
+
+Guard = Callable[[GuardContext], None]
+
+
+# --- household facts the guards decide on -------------------------------------------------
+
+
+def latest_income(household: Household, on: dt.date | None = None) -> IncomeRecord | None:
+    """The income the decision of day `on` rests on: the latest recorded by then."""
+    records = household.incomes.all()
+    if on is not None:
+        records = records.filter(recorded_on__lte=on)
+    return records.order_by("-year", "-recorded_on", "-id").first()
+
+
+def line_for(record: IncomeRecord) -> Decimal | None:
+    return monitoring_line(record.year)
+
+
+def income_above_line(record: IncomeRecord | None) -> bool:
+    if record is None:
+        return False
+    line = line_for(record)
+    return line is not None and record.per_capita_net > line
+
+
+def guarantees_met(household: Household) -> bool:
+    """All of 两不愁三保障 and water met; a household never assessed is not known to meet them."""
+    row = Guarantee.objects.filter(household=household).first()
+    return row is not None and row.all_met
+
+
+def without_labour(household: Household) -> bool:
+    """整户无劳动能力: every current member has lost or has no labour ability."""
+    labours = [m.person.labour for m in household.current_memberships()]
+    return bool(labours) and all(labour in NO_LABOUR for labour in labours)
+
+
+def stable_since(household: Household, on: dt.date) -> dt.date | None:
+    """Since when the household's dated income records (up to `on`) are all above the line."""
+    since: dt.date | None = None
+    for record in household.incomes.filter(recorded_on__lte=on).order_by("-recorded_on", "-id"):
+        if not income_above_line(record):
+            break
+        since = record.recorded_on
+    return since
+
+
+# --- the guards ----------------------------------------------------------------------------
+
+
+def consent_signed(ctx: GuardContext) -> None:
+    if not ctx.body.get("consent_signed"):
+        raise Conflict("农户尚未签署授权承诺书,不能完成入户核实", code=GuardCode.CONSENT_NOT_SIGNED)
+
+
+def deliberation_passed(ctx: GuardContext) -> None:
+    total, agree = int(ctx.body["votes_total"]), int(ctx.body["votes_agree"])
+    if agree * 2 <= total:
+        raise Conflict(
+            f"民主评议同意票 {agree} 票,未超过参会人数 {total} 的半数,评议未通过",
+            code=GuardCode.DELIBERATION_NOT_PASSED,
+        )
+
+
+def notice_long_enough(ctx: GuardContext) -> None:
+    minimum = parameter_int("notice_min_days")
+    days = int(ctx.body["days"])
+    if days < minimum:
+        raise Conflict(f"公示期 {days} 天,少于规定的 {minimum} 天", code=GuardCode.NOTICE_TOO_SHORT)
+
+
+def notice_ended(ctx: GuardContext) -> None:
+    ends = ctx.case.notice_ends_on
+    if ends is None or ctx.today <= ends:
+        raise Conflict(
+            f"公示期至 {ends:%Y年%m月%d日} 结束,公示期满后方可审核" if ends else "尚未公示",
+            code=GuardCode.NOTICE_NOT_ENDED,
+        )
+
+
+def category_fits_household(ctx: GuardContext) -> None:
+    case = ctx.case
+    alleviated = case.household.is_alleviated
+    if case.category == Category.UNSTABLE and not alleviated:
+        raise Conflict(
+            "该户不是脱贫户,不能认定为脱贫不稳定户(可认定为边缘易致贫户或突发严重困难户)",
+            code=GuardCode.CATEGORY_NEEDS_ALLEVIATED,
+        )
+    if case.category == Category.MARGINAL and alleviated:
+        raise Conflict(
+            "该户是脱贫户,不能认定为边缘易致贫户(可认定为脱贫不稳定户或突发严重困难户)",
+            code=GuardCode.CATEGORY_NEEDS_ORDINARY,
+        )
+
+
+def within_line_or_guarantee_problem(ctx: GuardContext) -> None:
+    """Unstable and marginal households need income within the line, or a 三保障/water gap."""
+    case = ctx.case
+    if case.category not in (Category.UNSTABLE, Category.MARGINAL):
+        return
+    record = latest_income(case.household, ctx.today)
+    if income_above_line(record) and guarantees_met(case.household):
+        assert record is not None
+        raise Conflict(
+            f"该户人均纯收入 {record.per_capita_net} 元高于 {record.year} 年监测线 "
+            f"{line_for(record)} 元,且两不愁三保障及饮水安全均有保障,不符合纳入条件",
+            code=GuardCode.INCOME_ABOVE_LINE,
+        )
+
+
+def household_has_labour(ctx: GuardContext) -> None:
+    if without_labour(ctx.case.household):
+        raise Conflict(
+            "该户为整户无劳动能力户,应持续纳入兜底保障,不能标注风险消除",
+            code=GuardCode.HOUSEHOLD_WITHOUT_LABOUR,
+        )
+
+
+def assisted_has_measure(ctx: GuardContext) -> None:
+    if ctx.body.get("mode") != EliminationMode.ASSISTED:
+        return
+    implemented = ctx.case.household.measures.filter(status=MeasureStatus.IMPLEMENTED).exists()
+    if not implemented:
+        raise Conflict(
+            "帮扶消除须至少有一项已落实的帮扶措施", code=GuardCode.NO_IMPLEMENTED_MEASURE
+        )
+
+
+def income_above_line_now(ctx: GuardContext) -> None:
+    record = latest_income(ctx.case.household, ctx.today)
+    if not income_above_line(record):
+        detail = (
+            f"该户最新人均纯收入 {record.per_capita_net} 元未高于 {record.year} 年监测线 "
+            f"{line_for(record)} 元,不能消除风险"
+            if record is not None
+            else "该户没有收入核算记录,不能消除风险"
+        )
+        raise Conflict(detail, code=GuardCode.INCOME_NOT_ABOVE_LINE)
+
+
+def all_guarantees_met(ctx: GuardContext) -> None:
+    if not guarantees_met(ctx.case.household):
+        raise Conflict(
+            "该户两不愁三保障及饮水安全尚未全部达标,不能消除风险",
+            code=GuardCode.GUARANTEE_NOT_MET,
+        )
+
+
+def monitored_long_enough(ctx: GuardContext) -> None:
+    months = parameter_int("elimination_min_months_monitored")
+    identified = ctx.case.identified_on
+    if identified is None or ctx.today < clock.add_months(identified, months):
+        raise Conflict(
+            f"纳入监测未满 {months} 个月,不能消除风险", code=GuardCode.MONITORED_TOO_BRIEFLY
+        )
+
+
+def income_stable_long_enough(ctx: GuardContext) -> None:
+    months = parameter_int("elimination_min_stable_months")
+    since = stable_since(ctx.case.household, ctx.today)
+    if since is None or ctx.today < clock.add_months(since, months):
+        shown = f"(自 {since:%Y年%m月%d日} 起)" if since else ""
+        raise Conflict(
+            f"收入稳定高于监测线不足 {months} 个月{shown},不能消除风险",
+            code=GuardCode.INCOME_NOT_STABLE,
+        )

@@ -1,0 +1,204 @@
+"""Request and response shapes of the cases API (CONTRACT §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class CaseIn(Schema):
+    household_id: int
+    channel: str = Field(description="self_report | cadre_visit | department_warning")
+    category: str = Field(description="unstable | marginal | sudden")
+    risk_types: list[str] = Field(description="1–5 项全国系统风险类型代码,如 01、0201、07")
+    description: str = ""
+    warning_id: int | None = None
+
+
+class CaseCreatedOut(Schema):
+    id: int
+    state: str
+    deadline: dt.date
+    deadline_provisional: bool
+
+
+# --- action bodies: one schema per action, checked before the service runs --------------------
+
+
+class _Body(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
+
+
+class VerifyIn(_Body):
+    findings: str = ""
+    consent_signed: bool = False
+
+
+class DeliberateIn(_Body):
+    votes_total: int
+    votes_agree: int
+    votes_disagree: int
+    minutes: str = ""
+
+
+class PublicizeIn(_Body):
+    starts_on: dt.date
+    days: int
+
+
+class ApproveIn(_Body):
+    opinion: str = ""
+
+
+class ProposeEliminationIn(_Body):
+    mode: str = Field(description="assisted | natural")
+
+
+class RejectIn(_Body):
+    reason: str
+
+
+ACTION_BODIES: dict[str, type[_Body]] = {
+    "verify": VerifyIn,
+    "deliberate": DeliberateIn,
+    "publicize": PublicizeIn,
+    "approve_township": ApproveIn,
+    "approve_county": ApproveIn,
+    "propose_elimination": ProposeEliminationIn,
+    "reject": RejectIn,
+}
+
+
+class ActionIn(Schema):
+    """Any action's body (fields by action: see the workflow in the API description)."""
+
+    model_config = ConfigDict(extra="allow")
+    version: int | None = None
+    findings: str | None = None
+    consent_signed: bool | None = None
+    votes_total: int | None = None
+    votes_agree: int | None = None
+    votes_disagree: int | None = None
+    minutes: str | None = None
+    starts_on: dt.date | None = None
+    days: int | None = None
+    opinion: str | None = None
+    mode: str | None = None
+    reason: str | None = None
+
+
+# --- plan and measures -------------------------------------------------------------------------
+
+
+class PlanIn(Schema):
+    summary: str = ""
+    helper_name: str = ""
+    helper_phone: str = ""
+    helper_unit: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_unit: str = ""
+
+
+class MeasureIn(Schema):
+    type: str
+    content: str
+    amount: Decimal | None = None
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    status: str = "planned"
+
+
+class MeasureUpdateIn(Schema):
+    status: str | None = None
+    ends_on: dt.date | None = None
+
+
+class MeasureOut(Schema):
+    id: int
+    case_id: int | None
+    type: str
+    type_label: str
+    content: str
+    amount: Decimal | None
+    starts_on: dt.date
+    ends_on: dt.date | None
+    status: str
+    status_label: str
+
+
+class InconsistencyOut(Schema):
+    code: str
+    message: str
+
+
+class PlanOut(Schema):
+    summary: str
+    helper_name: str
+    helper_phone: str
+    helper_unit: str
+    contact_name: str
+    contact_phone: str
+    contact_unit: str
+    warnings: list[InconsistencyOut]
+
+
+class EventOut(Schema):
+    action: str
+    action_label: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    actor_role: str | None
+    at: dt.datetime
+    body: dict[str, Any]
+
+
+class CaseItemOut(Schema):
+    id: int
+    household_id: int
+    household_number: str
+    head_name: str
+    village_code: str
+    village_name: str
+    state: str
+    state_label: str
+    channel: str
+    category: str
+    category_label: str
+    risk_types: list[str]
+    risk_labels: list[str]
+    discovered_on: dt.date
+    deadline: dt.date
+    deadline_provisional: bool
+    overdue: bool
+    version: int
+    allowed_actions: list[str]
+
+
+class CaseListOut(Schema):
+    items: list[CaseItemOut]
+    count: int
+
+
+class CaseOut(CaseItemOut):
+    description: str
+    warning_id: int | None
+    notice_starts_on: dt.date | None
+    notice_ends_on: dt.date | None
+    identified_on: dt.date | None
+    eliminated_on: dt.date | None
+    elimination_mode: str
+    rejected_reason: str
+    members_at_approval: int | None
+    members_snapshot: list[dict[str, Any]]
+    income_snapshot: dict[str, Any] | None
+    plan: PlanOut | None
+    measures: list[MeasureOut]
+    consistency_warnings: list[InconsistencyOut]
+    history: list[EventOut]

@@ -1,0 +1,136 @@
+"""Reads of cases, always through `core.scoping`: what lies outside the user's region is absent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from fangpin.accounts.models import User
+from fangpin.core.errors import BadValue
+from fangpin.core.scoping import get_scoped, scoped
+from fangpin.regions.selectors import region_get
+from fangpin.registry.choices import CAN_WORK
+from fangpin.registry.models import Household
+
+from . import clock
+from .models import (
+    IDENTIFICATION_STATES,
+    Case,
+    CaseEvent,
+    Measure,
+    MeasureType,
+    Plan,
+    RiskType,
+    State,
+)
+
+ILLNESS_MEASURES = frozenset(
+    {MeasureType.HEALTH, MeasureType.SOCIAL_GUARANTEE, MeasureType.SOCIAL_HELP}
+)
+EDUCATION_MEASURES = frozenset({MeasureType.COMPULSORY_EDUCATION, MeasureType.OTHER_EDUCATION})
+PLAN_STATES = frozenset(State) - IDENTIFICATION_STATES - {State.REJECTED}
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Still in identification after the inclusion deadline."""
+    return Q(state__in=IDENTIFICATION_STATES, deadline__lt=today)
+
+
+def is_overdue(case: Case, today: dt.date | None = None) -> bool:
+    return case.state in IDENTIFICATION_STATES and case.deadline < (today or clock.today())
+
+
+def case_list(
+    *,
+    user: User,
+    region: str | None = None,
+    state: str | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Case]:
+    """Cases in the user's region (and `region`), oldest deadline first."""
+    prefix = region_get(user=user, code=region).prefix if region else None
+    qs = scoped(Case.objects.all(), user, prefix=prefix)
+    if state:
+        states = [s.strip() for s in state.split(",") if s.strip()]
+        unknown = [s for s in states if s not in State.values]
+        if unknown:
+            raise BadValue(f"未知的状态:{'、'.join(unknown)}", code="invalid_state")
+        qs = qs.filter(state__in=states)
+    if overdue is not None:
+        q = overdue_q(clock.today())
+        qs = qs.filter(q) if overdue else qs.exclude(q)
+    return qs.select_related("household", "village").order_by("deadline", "id")
+
+
+def case_get(*, user: User, case_id: int) -> Case:
+    """One case with its history, plan and measures (404 outside the user's region)."""
+    qs = Case.objects.select_related("household", "village", "warning").prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "id"))
+    )
+    return get_scoped(qs, user, pk=case_id)
+
+
+def household_plan(household: Household) -> Plan | None:
+    return Plan.objects.filter(household=household).first()
+
+
+def household_measures(household: Household) -> list[Measure]:
+    return list(Measure.objects.filter(household=household).order_by("starts_on", "id"))
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    code: str
+    message: str
+
+
+def consistency_warnings(
+    case: Case, *, measures: list[Measure] | None = None, plan: Plan | None = None
+) -> list[Inconsistency]:
+    """DOMAIN §4 consistency rules between risk types, measures and the household."""
+    household = case.household
+    if measures is None:
+        measures = household_measures(household)
+    types = {m.type for m in measures}
+    risks = set(case.risk_types or [])
+    found: list[Inconsistency] = []
+    if RiskType.ILLNESS in risks:
+        if not types & ILLNESS_MEASURES:
+            found.append(
+                Inconsistency(
+                    "illness_without_health_measure",
+                    "风险类型为「因病」,但没有健康帮扶、综合保障或社会帮扶措施",
+                )
+            )
+        latest = household.incomes.order_by("-year", "-recorded_on", "-id").first()
+        if latest is not None and latest.out_of_pocket_medical <= 0:
+            found.append(
+                Inconsistency(
+                    "illness_without_medical_spending",
+                    "风险类型为「因病」,但最新收入核算中合规自付医疗支出为 0",
+                )
+            )
+    if RiskType.SCHOOLING in risks and not types & EDUCATION_MEASURES:
+        found.append(
+            Inconsistency(
+                "schooling_without_education_measure",
+                "风险类型为「因学」,但没有义务教育保障或其他教育帮扶措施",
+            )
+        )
+    if RiskType.UNSTABLE_EMPLOYMENT in risks:
+        labours = [m.person.labour for m in household.current_memberships()]
+        if not any(labour in CAN_WORK for labour in labours):
+            found.append(
+                Inconsistency(
+                    "employment_risk_without_labour",
+                    "风险类型为「因务工就业不稳」,但家庭成员中没有具备劳动能力的人",
+                )
+            )
+    if case.state in PLAN_STATES:
+        if plan is None:
+            plan = household_plan(household)
+        if plan is None or not plan.helper_name:
+            found.append(Inconsistency("plan_without_helper", "尚未落实帮扶责任人(一户一策)"))
+    return found

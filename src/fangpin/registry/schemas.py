@@ -1,0 +1,241 @@
+"""API shapes of the registry (CONTRACT §4). Money leaves as strings with two decimals
+(yuan), so no client ever sees a float; ID numbers and phones are masked unless the
+user's role sees personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+from fangpin.core import idcard
+
+from . import selectors
+from .models import Guarantee, Household, IncomeRecord, Membership
+
+PAGE_SIZE = 20
+
+
+class MemberIn(Schema):
+    name: str
+    id_number: str
+    relation: str = Field(description="与户主关系,如 户主、配偶、之子")
+    health: str | None = Field(None, description="健康状况,可组合:残疾,长期慢性病")
+    labour: str | None = None
+    education: str | None = None
+    school_status: str | None = Field(None, description="在校生情况")
+    disability_grade: int | None = Field(None, description="残疾等级 1-4")
+    phone: str | None = None
+
+
+class HouseholdIn(Schema):
+    village_code: str = Field(description="12位村代码")
+    is_alleviated: bool = Field(description="是否脱贫户")
+    address: str | None = None
+    phone: str | None = None
+    members: list[MemberIn] = Field(description="成员,须有且只有一名户主")
+
+
+class HouseholdItem(Schema):
+    id: int
+    number: str = Field(description="户编号")
+    village_code: str
+    village_name: str
+    head_name: str
+    member_count: int
+    is_alleviated: bool
+    address: str
+    phone: str
+
+
+class HouseholdPage(Schema):
+    items: list[HouseholdItem]
+    count: int
+    page: int
+    page_size: int
+
+
+class MemberOut(Schema):
+    person_id: int
+    name: str
+    id_number: str
+    sex: str
+    birth_date: dt.date
+    relation: str
+    health: str
+    labour: str
+    education: str
+    school_status: str
+    disability_grade: int | None
+    phone: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    end_reason: str
+
+
+class IncomeIn(Schema):
+    year: int
+    wage: Decimal = Decimal(0)
+    operating: Decimal = Decimal(0)
+    property: Decimal = Decimal(0)
+    transfer: Decimal = Decimal(0)
+    operating_cost: Decimal = Decimal(0)
+    insurance_payout: Decimal | None = None
+    out_of_pocket_medical: Decimal | None = None
+    recorded_on: dt.date | None = None
+
+
+class IncomeOut(Schema):
+    id: int
+    year: int
+    recorded_on: dt.date
+    wage: str
+    operating: str
+    property: str
+    transfer: str
+    operating_cost: str
+    insurance_payout: str
+    out_of_pocket_medical: str
+    members: int = Field(description="核算时家庭人口")
+    net_income: str = Field(description="家庭纯收入(元)")
+    per_capita_net: str = Field(description="家庭人均纯收入(元,两位小数)")
+
+
+class GuaranteesIn(Schema):
+    food_ok: bool
+    clothing_ok: bool
+    education_ok: bool
+    medical_ok: bool
+    housing_grade: str = Field(description="住房鉴定等级 A-D")
+    water_ok: bool
+
+
+class GuaranteesOut(GuaranteesIn):
+    housing_ok: bool
+    all_met: bool
+    assessed_on: dt.date | None
+
+
+class CaseBrief(Schema):
+    id: int
+    state: str
+    category: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    village_code: str
+    village_name: str
+    address: str
+    phone: str
+    is_alleviated: bool
+    head_name: str
+    member_count: int
+    members: list[MemberOut]
+    past_members: list[MemberOut]
+    latest_income: IncomeOut | None
+    guarantees: GuaranteesOut | None
+    current_case: CaseBrief | None
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _id(value: str, personal: bool) -> str:
+    return value if personal else idcard.mask(value)
+
+
+def _phone(value: str, personal: bool) -> str:
+    return value if personal else idcard.mask_phone(value)
+
+
+def household_item(h: Household, personal: bool) -> dict[str, Any]:
+    return {
+        "id": h.pk,
+        "number": h.number,
+        "village_code": h.village_id,
+        "village_name": h.village.name,
+        "head_name": h.head_name,
+        "member_count": h.member_count,
+        "is_alleviated": h.is_alleviated,
+        "address": h.address,
+        "phone": _phone(h.phone, personal),
+    }
+
+
+def member_out(m: Membership, personal: bool) -> dict[str, Any]:
+    p = m.person
+    return {
+        "person_id": p.pk,
+        "name": p.name,
+        "id_number": _id(p.id_number, personal),
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "relation": m.relation,
+        "health": p.health,
+        "labour": p.labour,
+        "education": p.education,
+        "school_status": p.school_status,
+        "disability_grade": p.disability_grade,
+        "phone": _phone(p.phone, personal),
+        "started_on": m.started_on,
+        "ended_on": m.ended_on,
+        "end_reason": m.end_reason,
+    }
+
+
+def income_out(r: IncomeRecord) -> dict[str, Any]:
+    money = (
+        "wage",
+        "operating",
+        "property",
+        "transfer",
+        "operating_cost",
+        "insurance_payout",
+        "out_of_pocket_medical",
+        "net_income",
+        "per_capita_net",
+    )
+    out: dict[str, Any] = {"id": r.pk, "year": r.year, "recorded_on": r.recorded_on}
+    out["members"] = r.members
+    out.update({name: _money(getattr(r, name)) for name in money})
+    return out
+
+
+def guarantees_out(g: Guarantee) -> dict[str, Any]:
+    return {
+        "food_ok": g.food_ok,
+        "clothing_ok": g.clothing_ok,
+        "education_ok": g.education_ok,
+        "medical_ok": g.medical_ok,
+        "housing_grade": g.housing_grade,
+        "water_ok": g.water_ok,
+        "housing_ok": g.housing_ok,
+        "all_met": g.all_met,
+        "assessed_on": g.assessed_on,
+    }
+
+
+def household_out(h: Household, personal: bool) -> dict[str, Any]:
+    income = selectors.household_latest_income(household=h)
+    guarantee = selectors.household_guarantee(household=h)
+    case = selectors.household_open_case(household=h)
+    out = household_item(h, personal)
+    out.update(
+        members=[member_out(m, personal) for m in selectors.household_members(household=h)],
+        past_members=[
+            member_out(m, personal) for m in selectors.household_past_members(household=h)
+        ],
+        latest_income=income_out(income) if income is not None else None,
+        guarantees=guarantees_out(guarantee) if guarantee is not None else None,
+        current_case=(
+            {"id": case.pk, "state": case.state, "category": case.category}
+            if case is not None
+            else None
+        ),
+    )
+    return out

@@ -1,0 +1,301 @@
+"""Reads of the registry, always through core.scoping (out of scope looks like missing).
+
+The household list must stay cheap at a million households: every search path below ends
+in an index range or an exact index hit (village code range, 户编号 prefix, 户主姓名 prefix,
+exact 身份证号, exact member name) — never an OR across joins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Q, QuerySet
+
+from fangpin.core import idcard
+from fangpin.core.scoping import get_scoped, region_q, scoped
+from fangpin.regions.models import Region, canonical_code
+
+from .models import ArchiveDocument, Guarantee, Household, IncomeRecord, Membership, Person
+
+if TYPE_CHECKING:
+    from fangpin.accounts.models import User
+
+# A name shared by more people than this is too common to list by member name alone;
+# the 户主 prefix search still finds them.
+MEMBER_NAME_HIT_LIMIT = 2000
+_ID_SHAPE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+_NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z-]+$")
+
+
+def region_prefix(code: str | None) -> str | None:
+    """The digit prefix of a region code given in any accepted form; None when unknown."""
+    if not code:
+        return None
+    region = Region.objects.filter(code=canonical_code(code)).only("prefix").first()
+    return region.prefix if region is not None else None
+
+
+def household_list(
+    *, user: User, region: str | None = None, q: str | None = None
+) -> QuerySet[Household]:
+    """Households in the user's region (and `region`, if given) matching `q`.
+
+    `q` is an ID number (exact, current members), a 户编号 (prefix), or a name (户主 name
+    prefix, or any current member's exact name). An unknown or foreign `region` yields nothing.
+    """
+    qs = Household.objects.select_related("village")
+    if region:
+        prefix = region_prefix(region)
+        if prefix is None:
+            return qs.none()
+        qs = scoped(qs, user, prefix=prefix)
+    else:
+        qs = scoped(qs, user)
+    text = idcard.clean(q) if q else ""
+    if not text:
+        return qs
+    if _ID_SHAPE.match(text):
+        number = text
+        if len(text) == 15:
+            number = text[:6] + "19" + text[6:]
+            number += idcard.check_char(number)
+        holders = Membership.objects.filter(
+            person__id_number=number, ended_on__isnull=True
+        ).values_list("household_id", flat=True)
+        return qs.filter(Q(pk__in=list(holders)) | Q(number=text))
+    if _NUMBER_SHAPE.match(text):
+        return qs.filter(number__startswith=text)
+    # Names: evaluate the (small) member hit list first so the database sees two index
+    # lookups OR-ed together rather than a subquery it would scan for.
+    member_households = list(
+        Membership.objects.filter(person__name=text, ended_on__isnull=True).values_list(
+            "household_id", flat=True
+        )[:MEMBER_NAME_HIT_LIMIT]
+    )
+    return qs.filter(Q(head_name__startswith=text) | Q(pk__in=member_households))
+
+
+def household_get(*, user: User, household_id: int | str) -> Household:
+    """One household in the user's region, or NotFound (missing and foreign look the same)."""
+    return get_scoped(Household.objects.select_related("village", "grid"), user, pk=household_id)
+
+
+def household_get_for_update(*, user: User, household_id: int | str) -> Household:
+    """Like household_get, locking the row (call inside a transaction)."""
+    return get_scoped(Household.objects.select_for_update(), user, pk=household_id)
+
+
+def household_members(*, household: Household) -> list[Membership]:
+    """Current members, 户主 first, then by when they joined."""
+    rows = list(
+        household.memberships.filter(ended_on__isnull=True)
+        .select_related("person")
+        .order_by("started_on", "id")
+    )
+    rows.sort(key=lambda m: (m.relation != "户主",))
+    return rows
+
+
+def household_past_members(*, household: Household) -> list[Membership]:
+    """Ended memberships (death, marriage out, 分户 ...), most recent first."""
+    return list(
+        household.memberships.filter(ended_on__isnull=False)
+        .select_related("person")
+        .order_by("-ended_on", "-id")
+    )
+
+
+def household_latest_income(*, household: Household) -> IncomeRecord | None:
+    return household.incomes.order_by("-year", "-recorded_on", "-id").first()
+
+
+def household_incomes(*, household: Household) -> list[IncomeRecord]:
+    return list(household.incomes.order_by("-year", "-recorded_on", "-id"))
+
+
+def household_guarantee(*, household: Household) -> Guarantee | None:
+    return Guarantee.objects.filter(household=household).first()
+
+
+def household_documents(*, household: Household) -> list[ArchiveDocument]:
+    return list(household.documents.select_related("uploaded_by").order_by("-uploaded_at"))
+
+
+def household_open_case(*, household: Household) -> Any | None:
+    """The household's open monitoring case, if the monitoring app provides cases."""
+    cases = getattr(household, "cases", None)
+    if cases is None:
+        return None
+    return cases.open().first()
+
+
+def person_current_membership(*, user: User, id_number: str) -> Membership | None:
+    """The current membership of a person (by ID number) inside the user's region."""
+    value = idcard.parse(id_number).value
+    return (
+        scoped(Membership.objects.select_related("household", "person"), user)
+        .filter(person__id_number=value, ended_on__isnull=True)
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str  # the field's Chinese label
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change shown on the household page."""
+
+    when: dt.datetime
+    who: str  # the acting user's name, or "系统" for imports and commands
+    action: str  # 新增 / 修改 / 删除
+    what: str  # e.g. "家庭成员 张三(之子)"
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""  # e.g. 分户, 死亡, Excel导入
+
+
+_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+_SKIP = {"id", "updated_at", "created_at", "uploaded_at", "household", "person", "recorded_by"}
+_PERSONAL = {"id_number", "phone"}
+
+
+def _shown(value: Any, name: str, personal: bool) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = str(value)
+    if name in _PERSONAL and not personal:
+        return idcard.mask(text) if name == "id_number" else idcard.mask_phone(text)
+    return text
+
+
+def _tracked_fields(model: type[Model]) -> list[tuple[str, str, str]]:
+    """(attname, name, label) of the fields whose changes are shown."""
+    out = []
+    for f in model._meta.concrete_fields:
+        if f.name in _SKIP:
+            continue
+        out.append((f.attname, f.name, str(f.verbose_name)))
+    return out
+
+
+def _entries(
+    records: Iterable[Any],
+    model: type[Model],
+    label: str,
+    describe: Any,
+    personal: bool,
+) -> list[HistoryEntry]:
+    fields = _tracked_fields(model)
+    previous: dict[int, Any] = {}
+    out: list[HistoryEntry] = []
+    for rec in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(rec.id)
+        changes = []
+        for attname, name, verbose in fields:
+            new = getattr(rec, attname)
+            old = getattr(before, attname) if before is not None else None
+            if before is None and (new is None or new == ""):
+                continue
+            if before is None or old != new:
+                changes.append(
+                    Change(
+                        field=verbose,
+                        old=_shown(old, name, personal) if before is not None else "",
+                        new=_shown(new, name, personal),
+                    )
+                )
+        previous[rec.id] = rec
+        if rec.history_type == "~" and not changes:
+            continue
+        user = rec.history_user
+        who = (user.get_full_name() or user.username) if user is not None else "系统"
+        out.append(
+            HistoryEntry(
+                when=rec.history_date,
+                who=who,
+                action=_ACTIONS.get(rec.history_type, rec.history_type),
+                what=f"{label} {describe(rec)}".strip(),
+                changes=changes,
+                reason=rec.history_change_reason or "",
+            )
+        )
+    return out
+
+
+def household_history(*, user: User, household: Household, limit: int = 200) -> list[HistoryEntry]:
+    """Every recorded change to the household, its members, persons, incomes, guarantee and
+    archive, newest first, with who and when. ID numbers and phones are masked unless the
+    user's role sees personal data."""
+    personal = user.sees_personal_data
+    hid = household.pk
+    person_ids = list(household.memberships.values_list("person_id", flat=True))
+    names = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "name"))
+    entries: list[HistoryEntry] = []
+    entries += _entries(
+        Household.history.filter(id=hid).select_related("history_user"),  # type: ignore[attr-defined]
+        Household,
+        "农户信息",
+        lambda r: "",
+        personal,
+    )
+    entries += _entries(
+        Membership.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
+        Membership,
+        "家庭成员",
+        lambda r: f"{names.get(r.person_id, '')}({r.relation})",
+        personal,
+    )
+    entries += _entries(
+        Person.history.filter(id__in=person_ids).select_related("history_user"),  # type: ignore[attr-defined]
+        Person,
+        "人员信息",
+        lambda r: r.name,
+        personal,
+    )
+    entries += _entries(
+        IncomeRecord.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
+        IncomeRecord,
+        "收入核算",
+        lambda r: f"{r.year}年",
+        personal,
+    )
+    entries += _entries(
+        Guarantee.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
+        Guarantee,
+        "两不愁三保障及饮水",
+        lambda r: "",
+        personal,
+    )
+    entries += _entries(
+        ArchiveDocument.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
+        ArchiveDocument,
+        "户档资料",
+        lambda r: r.title,
+        personal,
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def households_for_export(*, user: User | None, region: str) -> QuerySet[Household]:
+    """Households under `region` for the Excel export; no user = operator (CLI), all of it."""
+    prefix = region_prefix(region)
+    if prefix is None:
+        return Household.objects.none()
+    qs = Household.objects.all()
+    if user is not None:
+        return scoped(qs, user, prefix=prefix).order_by("village_id", "number")
+    return qs.filter(region_q(Household.region_field, prefix)).order_by("village_id", "number")

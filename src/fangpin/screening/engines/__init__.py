@@ -1,0 +1,118 @@
+"""Screening engines: the same SQL on DuckDB (default, one machine, out-of-core) or Spark.
+
+An engine gets a `Job` (where the batch's raw rows and the exported registry lie, the rules
+and their bound parameters) and returns a `Result` (counts, a sample of malformed rows and
+the rule hits). It never touches the Django database: `services.batch_run` writes warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..rules import Rule
+from .sql import ref_text
+
+MALFORMED_SAMPLE = 100
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Parquet files of the exported registry (see `screening.export`)."""
+
+    person_parts: tuple[Path, ...]
+    monitored: Path
+
+
+@dataclass
+class Job:
+    batch_id: int
+    source: str
+    raw: Path  # Parquet: row_no BIGINT and r_<column> VARCHAR for every column of the source
+    registry: Registry
+    rules: tuple[Rule, ...]
+    params: dict[str, object]
+    workdir: Path
+    prior: tuple[Path, ...] = ()  # matched rows of earlier batches of this source and year
+    # When the raw file is the department's own Parquet, its columns by name (no copy made).
+    raw_columns: dict[str, str] | None = None
+    native: dict[str, str] | None = None  # of those, the ones already typed (date, number, bool)
+
+
+@dataclass
+class Hit:
+    rule: str
+    person_id: int
+    household_id: int
+    fields: dict[str, Any]
+    evidence: list[str]
+
+    def key(self) -> tuple[Any, ...]:
+        """What two engines must agree on (values as JSON would keep them)."""
+        fields = tuple(sorted((k, plain(v)) for k, v in self.fields.items()))
+        return (self.rule, self.household_id, self.person_id, fields, tuple(self.evidence))
+
+
+@dataclass
+class Result:
+    rows_read: int
+    rows_matched: int
+    rows_malformed: int
+    malformed_sample: list[dict[str, Any]]
+    hits: list[Hit]
+    matched_dir: Path
+    engine: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_unmatched(self) -> int:
+        return self.rows_read - self.rows_matched - self.rows_malformed
+
+
+class Engine(Protocol):
+    name: str
+
+    def run(self, job: Job, progress: Progress) -> Result: ...
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON keeps it: Decimal and dates as strings, so both engines compare equal."""
+    if isinstance(value, Decimal):
+        return (
+            format(value.normalize(), "f")
+            if value == value.to_integral()
+            else str(value.quantize(Decimal("0.01")))
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def hit_from_row(rule: Rule, row: dict[str, Any]) -> Hit:
+    evidence = [ref_text(int(r)) for r in sorted(row.pop("evidence") or [])]
+    person_id = int(row.pop("person_id"))
+    household_id = int(row.pop("household_id"))
+    return Hit(
+        rule=rule.name,
+        person_id=person_id,
+        household_id=household_id,
+        fields=row,
+        evidence=evidence,
+    )
+
+
+def engine_get(name: str) -> Engine:
+    if name == "duckdb":
+        from .duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine()
+    if name == "spark":
+        from .spark_engine import SparkEngine
+
+        return SparkEngine()
+    raise ValueError(name)

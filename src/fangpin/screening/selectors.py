@@ -1,0 +1,74 @@
+"""Reads for screening: batches and warnings, always through the jurisdiction scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from fangpin.accounts.models import User
+from fangpin.core.errors import BadValue
+from fangpin.core.scoping import get_scoped, scoped
+
+from .models import Batch, Warning
+
+
+def batch_list(*, user: User) -> QuerySet[Batch]:
+    return scoped(Batch.objects.select_related("region", "uploaded_by"), user)
+
+
+def batch_get(*, user: User, batch_id: int) -> Batch:
+    return get_scoped(Batch.objects.select_related("region"), user, pk=batch_id)
+
+
+def warning_list(
+    *,
+    user: User,
+    region: str | None = None,
+    status: str | None = None,
+    overdue: bool | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Warning]:
+    if status and status not in Warning.Status.values:
+        raise BadValue(f"未知的预警状态:{status}", code="invalid_status")
+    if region and not region.isdigit():
+        raise BadValue("区划代码应为数字", code="invalid_region")
+    qs = scoped(
+        Warning.objects.select_related("household__village", "person", "batch"),
+        user,
+        prefix=_prefix(region),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        day = today or timezone.localdate()
+        late = Q(status=Warning.Status.OPEN, deadline__lt=day)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return qs
+
+
+def warning_get(*, user: User, warning_id: int) -> Warning:
+    return get_scoped(
+        Warning.objects.select_related("household__village", "person", "batch"),
+        user,
+        pk=warning_id,
+    )
+
+
+def is_overdue(warning: Warning, today: dt.date | None = None) -> bool:
+    day = today or timezone.localdate()
+    return warning.status == Warning.Status.OPEN and warning.deadline < day
+
+
+def open_warning_count(*, user: User, region: str | None = None) -> int:
+    return warning_list(user=user, region=region, status=Warning.Status.OPEN).count()
+
+
+def _prefix(region: str | None) -> str | None:
+    """The digits that begin every village code under a region (410421 -> "410421")."""
+    if not region:
+        return None
+    from fangpin.regions.models import Region
+
+    return Region.objects.filter(pk=region).values_list("prefix", flat=True).first() or region

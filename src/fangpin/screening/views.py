@@ -1,0 +1,168 @@
+"""Pages: department batch upload with progress, and the village's warning queue. Thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fangpin.accounts.models import User
+from fangpin.core.errors import BadValue, FangpinError
+from fangpin.core.idcard import mask
+
+from . import selectors, services
+from .models import Batch, Source, Warning
+from .rules import rule_titles
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise BadValue("请选择要上传的文件", code="file_required")
+            batch = services.batch_upload(
+                user=user,
+                source=request.POST.get("source", ""),
+                period=request.POST.get("period", ""),
+                file=upload,
+                engine=request.POST.get("engine", "duckdb"),
+            )
+        except FangpinError as exc:
+            error, status = exc.detail, exc.status
+        else:
+            messages.success(request, "文件已接收,正在后台筛查")
+            return redirect("screening:batch_detail", batch_id=batch.pk)
+    page = Paginator(selectors.batch_list(user=user), 30).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "sources": Source.choices,
+        "may_upload": user.role in services.UPLOAD_ROLES,
+        "error": error,
+        "form": request.POST,
+    }
+    return render(request, "screening/batch_list.html", context, status=status)
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = selectors.batch_get(user=_user(request), batch_id=batch_id)
+    template = (
+        "screening/_batch_status.html"
+        if request.headers.get("HX-Request")
+        else "screening/batch_detail.html"
+    )
+    return render(request, template, {"batch": batch, "running": _running(batch)})
+
+
+def _running(batch: Batch) -> bool:
+    return batch.status in (Batch.Status.QUEUED, Batch.Status.RUNNING)
+
+
+@login_required
+@require_POST
+def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = _user(request)
+    batch = selectors.batch_get(user=user, batch_id=batch_id)
+    try:
+        services.batch_rerun(user=user, batch=batch)
+    except FangpinError as exc:
+        messages.error(request, exc.detail)
+    return redirect("screening:batch_detail", batch_id=batch.pk)
+
+
+@login_required
+def warning_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    status = request.GET.get("status", Warning.Status.OPEN)
+    overdue = request.GET.get("overdue") == "1"
+    try:
+        qs = selectors.warning_list(
+            user=user,
+            region=request.GET.get("region") or None,
+            status=status or None,
+            overdue=True if overdue else None,
+        )
+    except FangpinError as exc:
+        messages.error(request, exc.detail)
+        qs = selectors.warning_list(user=user)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [_row(w, user, today) for w in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "status": status,
+        "overdue": overdue,
+        "statuses": Warning.Status.choices,
+    }
+    return render(request, "screening/warning_list.html", context)
+
+
+def _row(warning: Warning, user: User, today: Any) -> dict[str, Any]:
+    person = warning.person
+    number = person.id_number if person else ""
+    return {
+        "w": warning,
+        "title": rule_titles().get(warning.rule, warning.rule),
+        "person": person.name if person else "",
+        "id_number": number if user.sees_personal_data else mask(number),
+        "overdue": selectors.is_overdue(warning, today),
+    }
+
+
+@login_required
+def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
+    user = _user(request)
+    warning = selectors.warning_get(user=user, warning_id=warning_id)
+    from fangpin.monitoring.models import Category, RiskType
+
+    context = {
+        "row": _row(warning, user, timezone.localdate()),
+        "w": warning,
+        "may_act": user.role in services.ACT_ROLES and warning.status == Warning.Status.OPEN,
+        "categories": Category.choices,
+        "risk_types": RiskType.choices,
+        "cases": list(warning.cases.all()),
+    }
+    return render(request, "screening/warning_detail.html", context)
+
+
+@login_required
+@require_POST
+def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
+    user = _user(request)
+    warning = selectors.warning_get(user=user, warning_id=warning_id)
+    try:
+        if action == "dismiss":
+            services.warning_dismiss(
+                user=user, warning=warning, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "预警已排除")
+        elif action == "open_case":
+            services.warning_open_case(
+                user=user,
+                warning=warning,
+                category=request.POST.get("category", ""),
+                risk_types=request.POST.getlist("risk_types") or [warning.risk_type],
+            )
+            messages.success(request, "已转入监测对象识别程序")
+        else:
+            messages.error(request, "未知的操作")
+    except FangpinError as exc:
+        messages.error(request, exc.detail)
+    return redirect("screening:warning_detail", warning_id=warning.pk)

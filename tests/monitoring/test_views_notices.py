@@ -1,0 +1,152 @@
+"""Printed notices: the village 公示, the 公告 of results and the household's 明白卡."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from fangpin.core.idcard import mask
+from fangpin.monitoring import pdf
+from fangpin.registry.models import Household
+
+from .conftest import Cadres, poor_household
+
+pytestmark = pytest.mark.django_db
+
+
+def browser(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def head(hh: Household) -> Any:
+    return hh.current_memberships().get(relation="户主").person
+
+
+def pdf_text(response: Any) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF-")
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+@pytest.fixture
+def publicized(cadres: Cadres) -> tuple[Household, int]:
+    hh = poor_household()
+    case_id = cadres.report(hh).json()["id"]
+    cadres.run(case_id, cadres.steps()[:3])
+    return hh, case_id
+
+
+def test_the_village_notice_names_the_head_masks_the_id_and_gives_the_period(
+    cadres: Cadres, publicized: tuple[Household, int]
+) -> None:
+    hh, case_id = publicized
+    person = head(hh)
+    text = browser(cadres.village.user).get(f"/monitoring/cases/{case_id}/notice/")
+    page = text.content.decode()
+    assert person.name in page
+    assert mask(person.id_number) in page
+    assert person.id_number not in page  # a notice is posted in public
+    start = cadres.clock.day - dt.timedelta(days=10)  # as recorded with the publicize action
+    assert f"{start.year}年{start.month}月{start.day}日至" in page
+    assert "共 5 天" in page
+    assert "识别纳入公示" in page
+    assert "12317" in page
+
+
+def test_the_notice_pdf_is_a_pdf_with_the_head_of_household_in_chinese(
+    cadres: Cadres, publicized: tuple[Household, int]
+) -> None:
+    hh, case_id = publicized
+    response = browser(cadres.village.user).get(f"/monitoring/cases/{case_id}/notice/?format=pdf")
+    text = pdf_text(response)
+    assert head(hh).name in text
+    assert "公示期" in text
+    assert mask(head(hh).id_number) in text
+
+
+def test_the_notice_pdf_falls_back_to_the_built_in_chinese_font(
+    cadres: Cadres, publicized: tuple[Household, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hh, case_id = publicized
+    monkeypatch.setattr(pdf, "TTF_CANDIDATES", ())
+    pdf.cjk_font.cache_clear()
+    try:
+        response = browser(cadres.village.user).get(
+            f"/monitoring/cases/{case_id}/notice/?format=pdf"
+        )
+        assert pdf.cjk_font() == pdf.CID_FALLBACK
+        assert head(hh).name in pdf_text(response)
+    finally:
+        pdf.cjk_font.cache_clear()
+
+
+def test_the_elimination_notice_is_titled_for_the_elimination(cadres: Cadres) -> None:
+    hh = poor_household()
+    case_id = cadres.monitored(hh)
+    cadres.act(case_id, "village", "propose_elimination", {"mode": "natural"})
+    page = browser(cadres.village.user).get(f"/monitoring/cases/{case_id}/notice/")
+    text = page.content.decode()
+    assert "风险消除公示" in text
+    assert "自然消除" in text
+
+
+def test_the_understanding_card_shows_plan_helper_and_measures(cadres: Cadres) -> None:
+    hh = poor_household()
+    case_id = cadres.monitored(hh)
+    cadres.village.api(
+        "PUT",
+        f"/cases/{case_id}/plan",
+        {"helper_name": "王帮扶", "helper_phone": "13800001234", "summary": "医疗救助"},
+    )
+    cadres.village.api(
+        "POST",
+        f"/cases/{case_id}/measures",
+        {"type": "health", "content": "大病救助", "starts_on": "2026-01-01"},
+    )
+    web = browser(cadres.village.user)
+    page = web.get(f"/monitoring/cases/{case_id}/card/").content.decode()
+    for words in ("明白卡", "王帮扶", "13800001234", "大病救助", mask(head(hh).id_number)):
+        assert words in page
+    text = pdf_text(web.get(f"/monitoring/cases/{case_id}/card/?format=pdf"))
+    assert "王帮扶" in text and head(hh).name in text
+
+
+def test_a_household_not_yet_monitored_has_no_card(
+    cadres: Cadres, publicized: tuple[Household, int]
+) -> None:
+    _, case_id = publicized
+    assert browser(cadres.village.user).get(f"/monitoring/cases/{case_id}/card/").status_code == 404
+
+
+def test_the_county_announcement_lists_households_approved_in_the_period(cadres: Cadres) -> None:
+    hh = poor_household()
+    cadres.monitored(hh)
+    other = poor_household()
+    cadres.report(other)  # reported only: not in the announcement
+    web = browser(cadres.county.user)
+    day = cadres.clock.day.isoformat()
+    query = f"?kind=identified&date_from={day}&date_to={day}"
+    page = web.get(f"/monitoring/announcements/{query}").content.decode()
+    assert head(hh).name in page
+    assert head(other).name not in page
+    assert mask(head(hh).id_number) in page
+    assert "共识别纳入监测对象 1 户 3 人" in page
+    text = pdf_text(web.get(f"/monitoring/announcements/{query}&format=pdf"))
+    assert head(hh).name in text
+
+
+def test_the_announcement_without_a_query_covers_this_month(cadres: Cadres) -> None:
+    hh = poor_household()
+    cadres.monitored(hh)
+    page = browser(cadres.township.user).get("/monitoring/announcements/").content.decode()
+    assert head(hh).name in page
+    assert "周庄镇人民政府" in page

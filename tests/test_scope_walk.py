@@ -1,0 +1,253 @@
+"""Walk every route of the API as a user of 叶县 against objects of 宝丰县: nothing of the
+other county may be seen or changed.
+
+ROUTES maps each (method, path template) of the OpenAPI schema to how to call it. A route
+that is missing from the table makes the walk fail: whoever adds a route adds its line here.
+
+Expectations:
+- DETAIL: a GET of one foreign object answers 404.
+- LIST: a list filtered to the foreign county's region answers an empty list.
+- WRITE: a write naming a foreign object answers 404 (403 where the role may not write).
+- ROLE: the route is limited to a role the walker lacks (city policy): 403.
+- OWN: the route names no object and no region of another county (it acts in the caller's
+  own region), so there is nothing foreign to reach; the reason is written beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from fangpin.api import api
+from fangpin.monitoring import services as monitoring
+from fangpin.registry import services as registry
+from fangpin.screening.models import Batch, Warning
+from tests.conftest import BAOFENG, BAOFENG_TOWN, BAOFENG_VILLAGE, YEXIAN, YEXIAN_VILLAGE
+from tests.registry.helpers import make_household, member
+
+pytestmark = pytest.mark.django_db
+
+PREFIX = "/api/v1"
+DETAIL, LIST, WRITE, ROLE, OWN = "detail", "list", "write", "role", "own"
+
+GUARANTEES = {
+    "food_ok": True,
+    "clothing_ok": True,
+    "education_ok": True,
+    "medical_ok": True,
+    "housing_grade": "A",
+    "water_ok": True,
+}
+
+
+@dataclass
+class Foreign:
+    """Objects of 宝丰县, made by a 宝丰县 clerk."""
+
+    household: int
+    case: int
+    measure: int
+    warning: int
+    batch: int
+
+
+@dataclass
+class Call:
+    kind: str
+    path: dict[str, Callable[[Foreign], Any]] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    body: Callable[[Foreign], Any] | None = None
+    why: str = ""
+    # A list that refuses a foreign region filter with 404 instead of an empty list: it
+    # reveals as little, but differs from the other lists (noted for the lead).
+    region_404: bool = False
+
+
+household = {"household_id": lambda f: f.household}
+case = {"case_id": lambda f: f.case}
+
+ROUTES: dict[tuple[str, str], Call] = {
+    ("POST", "/auth/token"): Call(OWN, why="logging in names no region or object"),
+    ("GET", "/regions/{code}"): Call(DETAIL, {"code": lambda f: BAOFENG}),
+    ("GET", "/regions/{code}/children"): Call(DETAIL, {"code": lambda f: BAOFENG_TOWN}),
+    ("POST", "/households"): Call(
+        WRITE,
+        body=lambda f: {
+            "village_code": BAOFENG_VILLAGE,
+            "is_alleviated": False,
+            "members": [member("户主")],
+        },
+    ),
+    ("GET", "/households"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/households/{household_id}"): Call(DETAIL, household),
+    ("POST", "/households/{household_id}/incomes"): Call(
+        WRITE, household, body=lambda f: {"year": 2025, "wage": 1000}
+    ),
+    ("PUT", "/households/{household_id}/guarantees"): Call(
+        WRITE, household, body=lambda f: GUARANTEES
+    ),
+    ("POST", "/cases"): Call(
+        WRITE,
+        body=lambda f: {
+            "household_id": f.household,
+            "channel": "self_report",
+            "category": "marginal",
+            "risk_types": ["01"],
+        },
+    ),
+    ("GET", "/cases"): Call(LIST, query={"region": BAOFENG}, region_404=True),
+    ("GET", "/cases/{case_id}"): Call(DETAIL, case),
+    ("POST", "/cases/{case_id}/actions/{action}"): Call(
+        WRITE,
+        {**case, "action": lambda f: "verify"},
+        body=lambda f: {"findings": "属实", "consent_signed": True},
+    ),
+    ("GET", "/cases/{case_id}/plan"): Call(DETAIL, case),
+    ("PUT", "/cases/{case_id}/plan"): Call(WRITE, case, body=lambda f: {"helper_name": "张三"}),
+    ("POST", "/cases/{case_id}/measures"): Call(
+        WRITE,
+        case,
+        body=lambda f: {"type": "industry", "content": "发放种苗", "starts_on": "2026-01-05"},
+    ),
+    ("PUT", "/cases/{case_id}/measures/{measure_id}"): Call(
+        WRITE,
+        {**case, "measure_id": lambda f: f.measure},
+        body=lambda f: {"status": "implemented"},
+    ),
+    ("GET", "/warnings"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/warnings/{warning_id}"): Call(DETAIL, {"warning_id": lambda f: f.warning}),
+    ("POST", "/warnings/{warning_id}/actions/{action}"): Call(
+        WRITE,
+        {"warning_id": lambda f: f.warning, "action": lambda f: "dismiss"},
+        body=lambda f: {"reason": "核实无风险"},
+    ),
+    ("POST", "/screening/batches"): Call(
+        OWN, why="an upload is screened for the uploader's own region; it names no object"
+    ),
+    ("GET", "/screening/batches"): Call(LIST),
+    ("GET", "/screening/batches/{batch_id}"): Call(DETAIL, {"batch_id": lambda f: f.batch}),
+    ("POST", "/screening/batches/{batch_id}/actions/rerun"): Call(
+        WRITE, {"batch_id": lambda f: f.batch}
+    ),
+    ("GET", "/stats/summary"): Call(DETAIL, query={"region": BAOFENG}),
+    ("GET", "/policy"): Call(ROLE),
+    ("PUT", "/policy/monitoring-lines/{year}"): Call(
+        ROLE, {"year": lambda f: 2026}, body=lambda f: {"yuan": 9000}
+    ),
+    ("PUT", "/policy/parameters/{key}"): Call(
+        ROLE, {"key": lambda f: "notice_min_days"}, body=lambda f: {"value": 7}
+    ),
+}
+
+
+def schema_routes() -> set[tuple[str, str]]:
+    routes = set()
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method in operations:
+            routes.add((method.upper(), path.removeprefix(PREFIX)))
+    return routes
+
+
+@pytest.fixture
+def foreign(make_user: Callable[..., Any]) -> Foreign:
+    clerk = make_user("village", BAOFENG_VILLAGE, "baofeng-clerk")
+    home = make_household(clerk, BAOFENG_VILLAGE)
+    registry.income_record(user=clerk, household_id=home.pk, year=2025, wage=3000)
+    registry.guarantees_set(user=clerk, household_id=home.pk, **GUARANTEES)
+    case_ = monitoring.case_create(
+        user=clerk, household=home, channel="self_report", category="marginal", risk_types=["01"]
+    )
+    measure = monitoring.measure_create(
+        user=clerk,
+        case_id=case_.pk,
+        type="industry",
+        content="发放种苗",
+        starts_on=dt.date(2026, 1, 5),
+    )
+    batch = Batch.objects.create(
+        source="medical",
+        period="2026-01",
+        region_id=BAOFENG,
+        file="screening/none.csv",
+        original_name="医保.csv",
+        sha256="0" * 64,
+    )
+    warning = Warning.objects.create(
+        household=home,
+        rule="medical_out_of_pocket",
+        period="2026-01",
+        batch=batch,
+        message="自付医疗费用较高",
+        deadline=dt.date(2026, 2, 1),
+    )
+    return Foreign(
+        household=home.pk, case=case_.pk, measure=measure.pk, warning=warning.pk, batch=batch.pk
+    )
+
+
+def test_every_api_route_is_in_the_scope_walk_table():
+    missing = schema_routes() - set(ROUTES)
+    assert not missing, f"add these routes to ROUTES in {__file__}: {sorted(missing)}"
+
+
+def test_own_region_routes_say_why():
+    assert all(call.why for call in ROUTES.values() if call.kind == OWN)
+
+
+def _items(body: Any) -> list[Any]:
+    if isinstance(body, list):
+        return body
+    return body.get("items", body.get("results", []))
+
+
+@pytest.mark.parametrize("role", ["county", "village"])
+def test_a_user_of_another_county_sees_and_changes_nothing(role, foreign, api_as, make_user):
+    region = YEXIAN if role == "county" else YEXIAN_VILLAGE
+    # A household of the walker's own, so that lists are not empty merely because of no data.
+    own_clerk = make_user("village", YEXIAN_VILLAGE, "yexian-clerk")
+    make_household(own_clerk, YEXIAN_VILLAGE)
+    client = api_as(role, region)
+    failures = []
+    for (method, template), call in sorted(ROUTES.items()):
+        if call.kind == OWN or (method, template) not in schema_routes():
+            continue
+        path = template
+        for name, fill in call.path.items():
+            path = path.replace("{" + name + "}", str(fill(foreign)))
+        data = call.body(foreign) if call.body else (call.query or None)
+        response = client.api(method, path, data)
+        status = response.status_code
+        body = response.json() if response.content else None
+        if call.kind == DETAIL:
+            ok = status == 404 and body["code"]
+        elif call.kind == LIST:
+            ok = status == 200 and _items(body) == []
+            if ok and isinstance(body, dict) and "count" in body:
+                ok = body["count"] == 0
+            if call.region_404 and status == 404:
+                ok = bool(body["code"])
+        elif call.kind == WRITE:
+            ok = status in (403, 404) and body["code"]
+        else:  # ROLE
+            ok = status == 403 and body["code"]
+        if not ok:
+            failures.append(f"{method} {template}: {status} {body}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_walk_really_reaches_the_objects_for_their_own_county(foreign, api_as):
+    """The same calls by a 宝丰县 county user succeed, so the 404s above are about scope."""
+    client = api_as("county", BAOFENG)
+    for (method, template), call in ROUTES.items():
+        if method != "GET" or call.kind != DETAIL or "{" not in template:
+            continue
+        path = template
+        for name, fill in call.path.items():
+            path = path.replace("{" + name + "}", str(fill(foreign)))
+        assert client.api("GET", path).status_code == 200, path
+    listed = client.api("GET", "/households", {"region": BAOFENG}).json()
+    assert listed["count"] == 1
