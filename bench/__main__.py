@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 import time
@@ -48,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # report and go on with the other benchmarks
             failed += 1
             print(f"!! {name} failed: {type(exc).__name__}: {exc}", flush=True)
-        print(f"-- {name} took {time.perf_counter() - started:.1f} s", flush=True)
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        elapsed = time.perf_counter() - started
+        print(f"-- {name} took {elapsed:.1f} s (load now {load})", flush=True)
     return 1 if failed else 0
 
 

@@ -72,17 +72,24 @@ WHERE h.id %% %(mod)s = 0
 """
 
 
-def _prepare_cases() -> int:
+def _cases_truncate() -> None:
     from django.db import connection
 
     if not common.is_dedicated_database():
         raise SystemExit(f"数据库 {common.database_name()} 不是专用基准数据库,拒绝清空监测对象")
-    today = dt.date.today()
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE monitoring_caseevent, monitoring_measure, monitoring_historicalmeasure, "
             "monitoring_historicalcase, monitoring_case, dashboard_villagecounter CASCADE"
         )
+
+
+def _prepare_cases() -> int:
+    from django.db import connection
+
+    _cases_truncate()
+    today = dt.date.today()
+    with connection.cursor() as cursor:
         cursor.execute(
             INSERT_CASES_SQL,
             {
@@ -99,6 +106,14 @@ def _prepare_cases() -> int:
 
 
 def main(scale: str) -> None:
+    try:
+        _measure(scale)
+    finally:
+        # The synthetic cases would change what later benchmarks (screening) find.
+        _cases_truncate()
+
+
+def _measure(scale: str) -> None:
     from django.db import connection
 
     from fangpin.core.scoping import code_range

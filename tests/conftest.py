@@ -23,6 +23,12 @@ YEXIAN_VILLAGE = "410422101201"  # 任店一村
 PASSWORD = "Fangpin-test-2026"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """PBKDF2 is slow on purpose; tests log in hundreds of times. Production keeps PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from fangpin.policy.services import policy_seed

@@ -215,4 +215,7 @@ def test_a_case_goes_from_report_to_risk_elimination_in_the_browser(
     assert _figure(county, "identified_households") == identified_before + 1
     county.shot("dashboard-eliminated")
     county.go("/monitoring/announcements/?kind=eliminated")
+    assert head_person in county.page.inner_text(".sheet")
     county.shot("announcement")
+    assert _figure(village, "eliminated_households") == 1  # the village's own figures
+    village.shot("dashboard")

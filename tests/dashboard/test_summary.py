@@ -23,9 +23,19 @@ def _independent(prefix: str) -> dict[str, int]:
     """Count straight from the cases, the way an auditor would."""
     cases = Case.objects.filter(village__code__startswith=prefix)
     identified = cases.filter(
-        state__in=[s for s in State if s not in ("reported", "verified", "deliberated",
-                                                 "publicized", "township_approved",
-                                                 "rejected")]
+        state__in=[
+            s
+            for s in State
+            if s
+            not in (
+                "reported",
+                "verified",
+                "deliberated",
+                "publicized",
+                "township_approved",
+                "rejected",
+            )
+        ]
     ).aggregate(h=Count("id"), p=Sum("members_at_approval"))
     eliminated = cases.filter(state="eliminated").aggregate(
         h=Count("id"), p=Sum("members_at_approval")
@@ -46,7 +56,8 @@ def test_summary_equals_an_independent_count_and_follows_the_workflow(
         cadres.monitored(poor_household(alleviated=False), category="marginal"),
         cadres.monitored(
             poor_household(labours=("普通劳动力", "普通劳动力", "普通劳动力", "无劳动力")),
-            category="sudden", risk_types=["0201"],
+            category="sudden",
+            risk_types=["0201"],
         ),
     ]
     cadres.report(poor_household())  # still in identification: not counted
@@ -59,18 +70,25 @@ def test_summary_equals_an_independent_count_and_follows_the_workflow(
 
     with django_assert_max_num_queries(6):
         summary = cadres.county.api("GET", "/stats/summary").json()
-    assert {k: summary[k] for k in _independent(BAOFENG)} == _independent(BAOFENG) == {
-        "identified_households": 3,
-        "identified_persons": 10,
-        "eliminated_households": 1,
-        "eliminated_persons": 3,
-    }
+    assert (
+        {k: summary[k] for k in _independent(BAOFENG)}
+        == _independent(BAOFENG)
+        == {
+            "identified_households": 3,
+            "identified_persons": 10,
+            "eliminated_households": 1,
+            "eliminated_persons": 3,
+        }
+    )
     assert summary["elimination_rate_households"] == 0.3333
     assert summary["elimination_rate_persons"] == 0.3
     assert summary["by_category"]["unstable"]["households"] == 1
     assert summary["by_category"]["marginal"]["households"] == 1
-    assert summary["by_category"]["sudden"] == {"label": "突发严重困难户", "households": 1,
-                                                "persons": 4}
+    assert summary["by_category"]["sudden"] == {
+        "label": "突发严重困难户",
+        "households": 1,
+        "persons": 4,
+    }
     assert summary["by_risk_type"]["01"]["households"] == 2
     assert summary["by_risk_type"]["03"]["households"] == 1
     assert summary["by_risk_type"]["0201"]["persons"] == 4
@@ -86,8 +104,13 @@ def test_open_warnings_are_counted_in_the_region_only(api_as):
     mine = factories.household(BAOFENG_VILLAGE)
     other = factories.household(YEXIAN_VILLAGE)
     for hh, status in ((mine, "open"), (mine, "dismissed"), (other, "open")):
-        Warning.objects.create(household=hh, rule=f"r-{status}", message="预警", status=status,
-                               deadline=dt.date(2026, 12, 31))
+        Warning.objects.create(
+            household=hh,
+            rule=f"r-{status}",
+            message="预警",
+            status=status,
+            deadline=dt.date(2026, 12, 31),
+        )
     assert api_as("county", BAOFENG).api("GET", "/stats/summary").json()["open_warnings"] == 1
     assert api_as("city", CITY).api("GET", "/stats/summary").json()["open_warnings"] == 2
 
@@ -103,8 +126,7 @@ def _bulk_cases(village: str, groups: list[tuple[int, int, str]]) -> None:
     total = sum(n for n, _, _ in groups)
     start = Household.objects.count()
     households = Household.objects.bulk_create(
-        [Household(number=f"S{village}{start + i:07d}", village_id=village)
-         for i in range(total)],
+        [Household(number=f"S{village}{start + i:07d}", village_id=village) for i in range(total)],
         batch_size=2000,
     )
     cases = []
@@ -112,24 +134,36 @@ def _bulk_cases(village: str, groups: list[tuple[int, int, str]]) -> None:
     today = dt.date(2026, 6, 30)
     for count, persons, state in groups:
         for _ in range(count):
-            cases.append(Case(
-                household=next(it), village_id=village, state=state, channel="cadre_visit",
-                category="unstable", risk_types=["01"], discovered_on=today, deadline=today,
-                identified_on=today, members_at_approval=persons,
-                eliminated_on=today if state == State.ELIMINATED else None,
-            ))
+            cases.append(
+                Case(
+                    household=next(it),
+                    village_id=village,
+                    state=state,
+                    channel="cadre_visit",
+                    category="unstable",
+                    risk_types=["01"],
+                    discovered_on=today,
+                    deadline=today,
+                    identified_on=today,
+                    members_at_approval=persons,
+                    eliminated_on=today if state == State.ELIMINATED else None,
+                )
+            )
     Case.objects.bulk_create(cases, batch_size=2000)
 
 
 @pytest.mark.django_db
 def test_the_seed_figures_give_the_seed_rates(api_as):
     """16,651 households / 50,491 persons identified; 6,014 / 19,628 eliminated."""
-    _bulk_cases(BAOFENG_VILLAGE, [
-        (1586, 4, State.ELIMINATED),
-        (4428, 3, State.ELIMINATED),
-        (9589, 3, State.MONITORED),
-        (1048, 2, State.MONITORED),
-    ])
+    _bulk_cases(
+        BAOFENG_VILLAGE,
+        [
+            (1586, 4, State.ELIMINATED),
+            (4428, 3, State.ELIMINATED),
+            (9589, 3, State.MONITORED),
+            (1048, 2, State.MONITORED),
+        ],
+    )
     counters_rebuild()
     summary = api_as("city", CITY).api("GET", "/stats/summary").json()
     assert (summary["identified_households"], summary["identified_persons"]) == (16651, 50491)

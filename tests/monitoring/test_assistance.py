@@ -38,13 +38,21 @@ def test_a_monitored_household_without_a_helper_is_flagged(cadres):
 
 def test_measures_are_recorded_with_type_amount_dates_and_status(cadres):
     case_id = cadres.monitored(poor_household())
-    body = {"type": "finance", "content": "小额信贷5万元", "amount": "50000.00",
-            "starts_on": "2026-12-01", "ends_on": "2029-11-30", "status": "implemented"}
+    body = {
+        "type": "finance",
+        "content": "小额信贷5万元",
+        "amount": "50000.00",
+        "starts_on": "2026-12-01",
+        "ends_on": "2029-11-30",
+        "status": "implemented",
+    }
     response = cadres.village.api("POST", f"/cases/{case_id}/measures", body)
     assert response.status_code == 201
     created = response.json()
     assert (created["type_label"], created["amount"], created["status"]) == (
-        "金融帮扶(小额信贷)", "50000.00", "implemented"
+        "金融帮扶(小额信贷)",
+        "50000.00",
+        "implemented",
     )
     detail = cadres.county.api("GET", f"/cases/{case_id}").json()
     assert [m["id"] for m in detail["measures"]] == [created["id"]]
@@ -53,8 +61,12 @@ def test_measures_are_recorded_with_type_amount_dates_and_status(cadres):
 
 def test_bad_measures_are_refused(cadres, api_as):
     case_id = cadres.monitored(poor_household())
-    base = {"type": "health", "content": "签约家庭医生", "starts_on": "2026-12-01",
-            "status": "planned"}
+    base = {
+        "type": "health",
+        "content": "签约家庭医生",
+        "starts_on": "2026-12-01",
+        "status": "planned",
+    }
     url = f"/cases/{case_id}/measures"
     assert cadres.village.api("POST", url, {**base, "type": "cash"}).json()["code"] == (
         "invalid_measure_type"
@@ -78,9 +90,16 @@ def test_illness_without_a_health_or_guarantee_measure_is_flagged(cadres):
     assert "illness_without_health_measure" in _codes(detail)
     # The income record shows no out-of-pocket medical spending either.
     assert "illness_without_medical_spending" in _codes(detail)
-    cadres.village.api("POST", f"/cases/{case_id}/measures", {
-        "type": "social_guarantee", "content": "纳入低保", "starts_on": "2026-12-01",
-        "status": "implemented"})
+    cadres.village.api(
+        "POST",
+        f"/cases/{case_id}/measures",
+        {
+            "type": "social_guarantee",
+            "content": "纳入低保",
+            "starts_on": "2026-12-01",
+            "status": "implemented",
+        },
+    )
     detail = cadres.county.api("GET", f"/cases/{case_id}").json()
     assert "illness_without_health_measure" not in _codes(detail)
 
@@ -89,9 +108,16 @@ def test_schooling_without_an_education_measure_is_flagged(cadres):
     case_id = cadres.monitored(poor_household(), risk_types=["09"])
     plan = cadres.village.api("GET", f"/cases/{case_id}/plan").json()
     assert "schooling_without_education_measure" in {w["code"] for w in plan["warnings"]}
-    cadres.village.api("POST", f"/cases/{case_id}/measures", {
-        "type": "other_education", "content": "雨露计划", "starts_on": "2026-12-01",
-        "status": "planned"})
+    cadres.village.api(
+        "POST",
+        f"/cases/{case_id}/measures",
+        {
+            "type": "other_education",
+            "content": "雨露计划",
+            "starts_on": "2026-12-01",
+            "status": "planned",
+        },
+    )
     plan = cadres.village.api("GET", f"/cases/{case_id}/plan").json()
     assert "schooling_without_education_measure" not in {w["code"] for w in plan["warnings"]}
 
@@ -111,6 +137,28 @@ def test_employment_risk_in_a_household_where_nobody_can_work_is_flagged(cadres)
 def test_no_assistance_is_recorded_on_a_rejected_case(cadres):
     case_id = cadres.report(poor_household()).json()["id"]
     cadres.act(case_id, "village", "reject", {"reason": "收入超标"})
-    response = cadres.village.api("POST", f"/cases/{case_id}/measures", {
-        "type": "health", "content": "x", "starts_on": "2026-12-01", "status": "planned"})
+    response = cadres.village.api(
+        "POST",
+        f"/cases/{case_id}/measures",
+        {"type": "health", "content": "x", "starts_on": "2026-12-01", "status": "planned"},
+    )
     assert response.status_code == 409
+
+
+def test_procedure_documents_are_filed_in_the_household_archive(cadres, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case_id = cadres.report(poor_household()).json()["id"]
+    upload = SimpleUploadedFile("consent.pdf", b"%PDF-1.4 consent", content_type="application/pdf")
+    response = cadres.village.api(
+        "POST", f"/cases/{case_id}/attachments", {"kind": "consent", "file": upload}
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "授权承诺书"
+    detail = cadres.county.api("GET", f"/cases/{case_id}").json()
+    assert [a["kind"] for a in detail["attachments"]] == ["授权承诺书"]
+    assert detail["history"][-1]["action"] == "attach"
+    bad = SimpleUploadedFile("x.txt", b"x")
+    wrong = cadres.village.api("POST", f"/cases/{case_id}/attachments", {"kind": "x", "file": bad})
+    assert wrong.json()["code"] == "invalid_attachment_kind"

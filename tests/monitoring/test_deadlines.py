@@ -39,3 +39,26 @@ def test_beyond_the_announced_years_weekends_only_and_provisional():
 def test_a_deadline_crossing_into_an_unknown_year_is_provisional():
     last = dt.date(last_known_year(), 12, 24)
     assert add_working_days(last, 10).provisional is True
+
+
+def test_provisional_deadlines_are_recomputed_when_the_calendar_learns_the_year(
+    cadres, monkeypatch, capsys
+):
+    from django.core.management import call_command
+
+    from fangpin.core import deadlines
+    from fangpin.monitoring.models import Case
+
+    from .conftest import poor_household
+
+    case_id = cadres.report(poor_household()).json()["id"]
+    # Pretend the case was reported with an older calendar that knew one year less.
+    case = Case.objects.get(pk=case_id)
+    Case.objects.filter(pk=case_id).update(
+        deadline=case.deadline + dt.timedelta(days=3), deadline_provisional=True
+    )
+    call_command("recompute-deadlines")
+    assert "变更了 1 条" in capsys.readouterr().out
+    case.refresh_from_db()
+    expected = deadlines.add_working_days(case.discovered_on, 15)
+    assert (case.deadline, case.deadline_provisional) == (expected.due_on, expected.provisional)

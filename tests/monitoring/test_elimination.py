@@ -56,8 +56,12 @@ def test_whole_household_without_labour_cannot_be_eliminated(cadres, clock):
 
 def test_assisted_elimination_needs_an_implemented_measure(cadres, clock):
     case_id, _ = _monitored_and_recovered(cadres, clock)
-    measure = {"type": "health", "content": "家庭医生签约", "starts_on": "2026-12-01",
-               "status": "planned"}
+    measure = {
+        "type": "health",
+        "content": "家庭医生签约",
+        "starts_on": "2026-12-01",
+        "status": "planned",
+    }
     created = cadres.village.api("POST", f"/cases/{case_id}/measures", measure)
     assert created.status_code == 201
     response = cadres.act(case_id, "village", "propose_elimination", {"mode": "assisted"})
@@ -125,8 +129,13 @@ def test_county_refuses_elimination_before_income_has_been_stable_long_enough(ca
 def test_rejecting_an_elimination_returns_the_household_to_monitoring(cadres, clock):
     case_id, _ = _monitored_and_recovered(cadres, clock)
     steps = cadres.elimination_steps()
-    for done, role in ((1, "village"), (2, "village"), (3, "village"), (4, "township"),
-                       (5, "county")):
+    for done, role in (
+        (1, "village"),
+        (2, "village"),
+        (3, "village"),
+        (4, "township"),
+        (5, "county"),
+    ):
         cadres.run(case_id, steps[:done])
         response = cadres.act(case_id, role, "reject", {"reason": "风险未消除"})
         assert response.status_code == 200, response.json()
@@ -137,11 +146,15 @@ def test_rejecting_an_elimination_returns_the_household_to_monitoring(cadres, cl
 
 
 def test_elimination_keeps_measures_and_the_helper(cadres, clock):
-    case_id, hh = _monitored_and_recovered(cadres, clock)
+    case_id, _ = _monitored_and_recovered(cadres, clock)
     plan = {"helper_name": "王建国", "helper_phone": "13800000001", "helper_unit": "县农业农村局"}
     assert cadres.village.api("PUT", f"/cases/{case_id}/plan", plan).status_code == 200
-    measure = {"type": "employment", "content": "推荐到就业帮扶车间", "starts_on": "2026-12-01",
-               "status": "implemented"}
+    measure = {
+        "type": "employment",
+        "content": "推荐到就业帮扶车间",
+        "starts_on": "2026-12-01",
+        "status": "implemented",
+    }
     cadres.village.api("POST", f"/cases/{case_id}/measures", measure)
     cadres.run(case_id, cadres.elimination_steps("assisted"))
     detail = cadres.county.api("GET", f"/cases/{case_id}").json()
@@ -155,8 +168,9 @@ def test_elimination_keeps_measures_and_the_helper(cadres, clock):
 def test_a_stale_version_is_refused_and_the_newer_action_stands(cadres):
     case_id = cadres.report(poor_household()).json()["id"]
     seen = cadres.village.api("GET", f"/cases/{case_id}").json()["version"]
-    first = cadres.act(case_id, "village", "verify",
-                       {"consent_signed": True, "findings": "甲", "version": seen})
+    first = cadres.act(
+        case_id, "village", "verify", {"consent_signed": True, "findings": "甲", "version": seen}
+    )
     assert first.status_code == 200
     second = cadres.act(case_id, "village", "reject", {"reason": "乙", "version": seen})
     assert second.status_code == 409

@@ -66,8 +66,12 @@ def test_viewer_and_department_may_not_report(api_as):
     hh = poor_household()
     for role in ("viewer", "department"):
         client = api_as(role, "410421")
-        body = {"household_id": hh.pk, "channel": "cadre_visit", "category": "unstable",
-                "risk_types": ["01"]}
+        body = {
+            "household_id": hh.pk,
+            "channel": "cadre_visit",
+            "category": "unstable",
+            "risk_types": ["01"],
+        }
         response = client.api("POST", "/cases", body)
         assert response.status_code == 403, role
 
@@ -225,8 +229,13 @@ def test_income_above_the_line_with_unsafe_housing_is_included(cadres):
 
 def test_each_level_rejects_at_its_own_step_with_a_reason(cadres):
     steps = cadres.steps()
-    for done, role in ((0, "village"), (1, "village"), (2, "village"), (3, "township"),
-                       (4, "county")):
+    for done, role in (
+        (0, "village"),
+        (1, "village"),
+        (2, "village"),
+        (3, "township"),
+        (4, "county"),
+    ):
         case_id = cadres.report(poor_household()).json()["id"]
         cadres.run(case_id, steps[:done])
         assert cadres.act(case_id, role, "reject", {"reason": ""}).status_code == 400
@@ -248,8 +257,9 @@ def test_a_role_outside_the_step_gets_403_and_a_wrong_state_409(cadres, api_as):
     assert early.json()["code"] == GuardCode.ACTION_NOT_ALLOWED
     viewer = api_as("viewer", "410421")
     assert viewer.api("POST", f"/cases/{case_id}/actions/verify", {}).status_code == 403
-    response = cadres.act(case_id, "village", "deliberate",
-                          {"votes_total": 3, "votes_agree": 3, "votes_disagree": 0})
+    response = cadres.act(
+        case_id, "village", "deliberate", {"votes_total": 3, "votes_agree": 3, "votes_disagree": 0}
+    )
     assert response.status_code == 409
     assert response.json()["code"] == GuardCode.ACTION_NOT_ALLOWED
 
@@ -299,8 +309,11 @@ def test_a_case_from_a_warning_links_it_and_marks_it_handled(cadres):
 
     hh = poor_household()
     warning = Warning.objects.create(
-        household=hh, rule="medical_out_of_pocket", message="自付超过2万元",
-        risk_type="01", deadline=dt.date(2026, 12, 14),
+        household=hh,
+        rule="medical_out_of_pocket",
+        message="自付超过2万元",
+        risk_type="01",
+        deadline=dt.date(2026, 12, 14),
     )
     response = cadres.report(hh, channel="department_warning", warning_id=warning.pk)
     assert response.status_code == 201
@@ -309,3 +322,50 @@ def test_a_case_from_a_warning_links_it_and_marks_it_handled(cadres):
     assert cadres.village.api("GET", f"/cases/{response.json()['id']}").json()["warning_id"] == (
         warning.pk
     )
+
+
+def test_the_case_list_costs_the_same_few_queries_however_long(cadres):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_list(expected: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert cadres.county.api("GET", "/cases").json()["count"] == expected
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        cadres.report(poor_household())
+    few = queries_for_list(2)
+    for _ in range(6):
+        cadres.report(poor_household())
+    assert queries_for_list(8) == few <= 6
+
+
+def test_the_cases_api_is_documented_in_openapi(anonymous):
+    spec = anonymous.get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    for path in (
+        "/api/v1/cases",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/actions/{action}",
+        "/api/v1/cases/{case_id}/measures",
+        "/api/v1/cases/{case_id}/plan",
+        "/api/v1/stats/summary",
+    ):
+        assert path in paths, path
+
+
+def test_approvals_need_no_body_at_all(cadres):
+    case_id = cadres.report(poor_household()).json()["id"]
+    cadres.run(case_id, cadres.steps()[:3])
+    url = f"/api/v1/cases/{case_id}/actions/approve_township"
+    response = cadres.township.post(url, headers=cadres.township._headers())
+    assert response.status_code == 200
+    assert response.json()["state"] == "township_approved"
+    not_an_object = cadres.county.post(
+        f"/api/v1/cases/{case_id}/actions/approve_county",
+        "[1]",
+        content_type="application/json",
+        headers=cadres.county._headers(),
+    )
+    assert not_an_object.status_code == 422

@@ -256,3 +256,32 @@ def test_a_measure_with_missing_content_is_explained(cadres: Cadres) -> None:
     )
     assert "帮扶内容" in page_text(response)
     assert not Measure.objects.exists()
+
+
+def _queries(web: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert web.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/monitoring/todo/", "/monitoring/cases/"])
+def test_queue_and_list_pages_do_not_query_per_case(cadres: Cadres, url: str) -> None:
+    web = browser(cadres.village.user)
+    for _ in range(2):
+        cadres.report(poor_household())
+    few = _queries(web, url)
+    for _ in range(4):
+        cadres.report(poor_household())
+    assert _queries(web, url) == few
+
+
+def test_a_department_account_cannot_read_cases(api_as):
+    from tests.conftest import CITY
+
+    client = api_as("department", CITY)
+    response = client.api("GET", "/cases")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"

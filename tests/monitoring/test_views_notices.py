@@ -139,7 +139,7 @@ def test_the_county_announcement_lists_households_approved_in_the_period(cadres:
     assert head(hh).name in page
     assert head(other).name not in page
     assert mask(head(hh).id_number) in page
-    assert "共识别纳入监测对象 1 户 3 人" in page
+    assert "共有 1 户 3 人纳入防止返贫监测对象" in page
     text = pdf_text(web.get(f"/monitoring/announcements/{query}&format=pdf"))
     assert head(hh).name in text
 

@@ -60,6 +60,7 @@ def test_a_longer_notice_minimum_is_enforced_by_the_workflow(api_as, cadres, clo
     api_as("city", CITY).api("PUT", "/policy/parameters/notice_min_days", {"value": 7})
     case_id = cadres.report(poor_household()).json()["id"]
     cadres.run(case_id, cadres.steps()[:2])
-    response = cadres.act(case_id, "village", "publicize",
-                          {"starts_on": clock.day.isoformat(), "days": 5})
+    response = cadres.act(
+        case_id, "village", "publicize", {"starts_on": clock.day.isoformat(), "days": 5}
+    )
     assert response.json()["code"] == GuardCode.NOTICE_TOO_SHORT

@@ -333,3 +333,19 @@ def test_api_changes_are_recorded_with_the_token_user(api_as):
 
 def test_households_need_a_token(anonymous):
     assert anonymous.api("GET", "/households").status_code == 401
+
+
+def test_household_detail_shows_the_open_case_briefly(api_as, make_user):
+    from fangpin.monitoring.services import case_create
+
+    clerk = make_user("village", BAOFENG_VILLAGE)
+    household = make_household(clerk, BAOFENG_VILLAGE)
+    case = case_create(
+        user=clerk,
+        household=household,
+        channel="cadre_visit",
+        category="marginal",
+        risk_types=["01"],
+    )
+    detail = api_as("county", BAOFENG).api("GET", f"/households/{household.pk}").json()
+    assert detail["current_case"] == {"id": case.pk, "state": "reported", "category": "marginal"}

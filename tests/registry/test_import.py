@@ -306,3 +306,21 @@ def test_the_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("import-households", str(tmp_path / "nope.xlsx"))
     assert caught.value.returncode == 1
+
+
+def test_an_uploaded_file_from_the_web_form_is_accepted(tmp_path, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = write_xlsx(tmp_path / "a.xlsx", family("H001"))
+    upload = SimpleUploadedFile("农户.xlsx", path.read_bytes())
+    result = household_import(user=make_user("village", V), file=upload, dry_run=False)
+    assert result.ok and result.created == 1
+
+
+def test_a_rejected_head_row_is_not_also_reported_as_a_missing_head(tmp_path):
+    rows = family("H001")
+    rows[0]["身份证号"] = rows[0]["身份证号"][:17] + (
+        "1" if rows[0]["身份证号"][17] != "1" else "2"
+    )
+    result = household_import(user=None, file=write_xlsx(tmp_path / "a.xlsx", rows), dry_run=True)
+    assert problems_of(result) == [(2, "身份证号")]

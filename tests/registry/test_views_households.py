@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -382,8 +383,6 @@ def test_the_head_cannot_leave_without_naming_a_new_head(
 def test_household_page_forms_have_distinct_field_ids(
     browser: Callable[..., Client], clerk: User
 ) -> None:
-    import re
-
     household = make_household(clerk, BAOFENG_VILLAGE, members=2)
     html = browser("village", BAOFENG_VILLAGE).get(detail(household)).content.decode()
 

@@ -131,3 +131,19 @@ def test_a_warning_outside_the_region_is_not_found(api_as, household, screen):
     warning = _one_warning(household, screen)
     response = api_as("village", "410422101201").api("GET", f"/warnings/{warning.pk}")
     assert response.status_code == 404
+
+
+def test_the_warning_list_takes_the_same_queries_for_two_or_six_warnings(
+    api_as, household, screen, django_assert_num_queries
+):
+    people = [id_for(dt.date(1960 + i, 1, 1)) for i in range(6)]
+    for i, number in enumerate(people):
+        household([(f"户{i}", number)])
+    screen("housing", "2024-03", [[n, "甲", "D", "2024-03-01"] for n in people[:2]])
+    client = api_as("county", BAOFENG)
+    client.api("GET", "/warnings")  # warm: token lookup caches, rule titles
+    with django_assert_num_queries(4) as two:
+        assert client.api("GET", "/warnings").json()["count"] == 2
+    screen("housing", "2024-04", [[n, "甲", "C", "2024-04-01"] for n in people[2:]])
+    with django_assert_num_queries(len(two.captured_queries)):
+        assert client.api("GET", "/warnings").json()["count"] == 6

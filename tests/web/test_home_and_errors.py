@@ -116,3 +116,13 @@ def test_login_with_the_right_password_leads_to_the_home_page(
     page = client.post("/login/", {"username": user.username, "password": PASSWORD}, follow=True)
     assert page.status_code == 200
     assert "周庄村" in page.content.decode()
+
+
+def test_a_service_refusal_on_a_page_shows_the_chinese_403_page(make_user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("department", "410400"))
+    response = client.get("/monitoring/cases/")
+    assert response.status_code == 403
+    assert "行业部门账号只能上传数据" in response.content.decode()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from ninja import Router
-from ninja.responses import Status
+from ninja import File, Form, Router
 from ninja.errors import ValidationError
+from ninja.files import UploadedFile
+from ninja.responses import Status
 from pydantic import ValidationError as PydanticError
 
 from fangpin.accounts.models import Role, User
@@ -22,6 +24,7 @@ from .models import Case, CaseEvent, Measure, Plan, RiskType
 from .schemas import (
     ACTION_BODIES,
     ActionIn,
+    AttachmentOut,
     CaseCreatedOut,
     CaseIn,
     CaseListOut,
@@ -42,6 +45,7 @@ EVENT_LABELS = {
     "plan": "制定帮扶计划",
     "measure": "登记帮扶措施",
     "measure_update": "更新帮扶措施",
+    "attach": "上传办理材料",
 }
 
 
@@ -133,6 +137,16 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
         "plan": _plan(plan, warnings),
         "measures": [_measure(m) for m in measures],
         "consistency_warnings": [w.__dict__ for w in warnings],
+        "attachments": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "title": d.title,
+                "url": d.file.url if d.file else "",
+                "uploaded_at": d.uploaded_at,
+            }
+            for d in case.household.documents.order_by("-uploaded_at", "-id")
+        ],
         "history": [_event(e) for e in case.events.all()],
     }
 
@@ -186,19 +200,41 @@ def case_detail(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     return _detail(case, request.auth)
 
 
+def _action_body(request: AuthedRequest) -> dict[str, Any]:
+    """The action's JSON body; none at all is an empty body (approvals need no fields)."""
+    if request.content_type != "application/json":
+        # No body, or a form post: its fields (if any) are the body.
+        return request.POST.dict() if request.method == "POST" and request.POST else {}
+    if not request.body.strip():
+        return {}
+    try:
+        raw = json.loads(request.body)
+    except ValueError:
+        raise ValidationError([{"loc": ["body"], "msg": "请求体不是合法的 JSON"}]) from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationError([{"loc": ["body"], "msg": "请求体应为 JSON 对象"}])
+    return raw
+
+
 @cases_router.post(
     "/{case_id}/actions/{action}",
     response=CaseOut,
     summary="办理环节:verify/deliberate/publicize/approve_township/approve_county/"
     "propose_elimination/reject",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": ActionIn.model_json_schema()}},
+        }
+    },
 )
-def case_action(
-    request: AuthedRequest, case_id: int, action: str, payload: ActionIn | None = None
-) -> dict[str, Any]:
+def case_action(request: AuthedRequest, case_id: int, action: str) -> dict[str, Any]:
     schema = ACTION_BODIES.get(action)
     if schema is None:
         raise NotFound(f"未知的操作 {action}", code="unknown_action")
-    raw = payload.dict(exclude_unset=True) if payload is not None else {}
+    raw = _action_body(request)
     try:
         body = schema.model_validate(raw).model_dump(exclude={"version"})
     except PydanticError as exc:
@@ -245,3 +281,30 @@ def measure_update(
         user=request.auth, case_id=case_id, measure_id=measure_id, **body.dict()
     )
     return _measure(measure)
+
+
+@cases_router.post(
+    "/{case_id}/attachments",
+    response={201: AttachmentOut},
+    summary="上传办理材料(入户核实表、授权承诺书、评议记录、公示照片),存入户档",
+)
+def attachment_add(
+    request: AuthedRequest,
+    case_id: int,
+    kind: Form[str],
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status[dict[str, Any]]:
+    document = services.case_attachment_add(
+        user=request.auth, case_id=case_id, kind=kind, title=title, file=file, filename=file.name
+    )
+    return Status(
+        201,
+        {
+            "id": document.pk,
+            "kind": document.kind,
+            "title": document.title,
+            "url": document.file.url,
+            "uploaded_at": document.uploaded_at,
+        },
+    )

@@ -129,9 +129,14 @@ class MeasureForm(forms.Form):
 class AnnouncementForm(forms.Form):
     KIND_CHOICES = (("identified", "纳入监测对象"), ("eliminated", "风险消除"))
     kind = forms.ChoiceField(label="公告内容", choices=KIND_CHOICES, initial="identified")
-    region = forms.CharField(label="区划代码", required=False)
+    region = forms.ChoiceField(label="公告范围", required=False)
     date_from = forms.DateField(label="审定日期自", widget=DATE, required=False)
     date_to = forms.DateField(label="至", widget=DATE, required=False)
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
+        """`regions`: (code, name) the user may announce for: their own and the next level."""
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = regions  # type: ignore[attr-defined]
 
     def period(self) -> tuple[dt.date, dt.date]:
         today = clock.today()

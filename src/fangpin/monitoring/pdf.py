@@ -62,7 +62,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=9.5, leading=14),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=14),
-        "head": ParagraphStyle("head", parent=base, fontSize=10, leading=14),
     }
 
 
@@ -75,11 +74,15 @@ def _day(value: object) -> str:
 
 
 def _table(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    size: float = 10,
 ) -> Table:
     st = _styles()
-    data = [[_p(h, st["head"]) for h in headers]]
-    data += [[_p(c, st["cell"]) for c in row] for row in rows]
+    cell = ParagraphStyle("sized", parent=st["cell"], fontSize=size, leading=size * 1.4)
+    data = [[_p(h, cell) for h in headers]]
+    data += [[_p(c, cell) for c in row] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -87,6 +90,8 @@ def _table(
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
     )
@@ -158,8 +163,8 @@ def announcement_pdf(ann: Announcement) -> bytes:
         Spacer(1, 3 * mm),
         _p(
             f"经村级民主评议和公示、乡镇审核、县级审定,{_day(ann.date_from)}至{_day(ann.date_to)},"
-            f"{ann.region_name}共{'风险消除' if eliminated else '识别纳入监测对象'} "
-            f"{len(ann.rows)} 户 {ann.persons} 人,名单公告如下。",
+            f"{ann.region_name}共有 {len(ann.rows)} 户 {ann.persons} 人"
+            f"{'标注风险消除' if eliminated else '纳入防止返贫监测对象'},名单公告如下。",
             st["indent"],
         ),
         Spacer(1, 3 * mm),
@@ -174,7 +179,7 @@ def announcement_pdf(ann: Announcement) -> bytes:
             r.members,
             r.category,
             r.mode if eliminated else r.risk_types,
-            _day(r.decided_on),
+            f"{r.decided_on:%Y-%m-%d}" if r.decided_on else "",
         ]
         for i, r in enumerate(ann.rows, 1)
     ]
@@ -182,7 +187,8 @@ def announcement_pdf(ann: Announcement) -> bytes:
         _table(
             ["序号", "乡镇村", "户主", "身份证号", "人口", "类别", last, "审定日期"],
             rows,
-            [10 * mm, 30 * mm, 17 * mm, 33 * mm, 11 * mm, 23 * mm, 22 * mm, 24 * mm],
+            [8 * mm, 24 * mm, 20 * mm, 37 * mm, 11 * mm, 26 * mm, 22 * mm, 22 * mm],
+            size=9,
         )
     )
     story += [

@@ -159,6 +159,14 @@ class EventOut(Schema):
     body: dict[str, Any]
 
 
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    url: str
+    uploaded_at: dt.datetime
+
+
 class CaseItemOut(Schema):
     id: int
     household_id: int
@@ -201,4 +209,5 @@ class CaseOut(CaseItemOut):
     plan: PlanOut | None
     measures: list[MeasureOut]
     consistency_warnings: list[InconsistencyOut]
+    attachments: list[AttachmentOut]
     history: list[EventOut]

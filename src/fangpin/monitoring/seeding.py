@@ -31,7 +31,7 @@ from .models import Case, CaseEvent, MeasureStatus, MeasureType, State
 
 # Share of the given households that get a case (the seed: ~1.7% of rural households were
 # identified; demos show a little more so every village list has something).
-CASE_SHARE = 0.025
+CASE_SHARE = 0.02
 HELPER_UNITS = ("县农业农村局", "县人社局", "县卫健委", "县教体局", "乡镇政府", "县供电公司")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ("建国", "红梅", "志强", "秀英", "国庆", "丽娟", "海涛", "桂兰", "新华", "春燕")
@@ -45,7 +45,7 @@ MEASURES_FOR_RISK: dict[str, tuple[str, ...]] = {
     "07": (MeasureType.EMPLOYMENT, MeasureType.PUBLIC_JOB),
     "09": (MeasureType.COMPULSORY_EDUCATION, MeasureType.OTHER_EDUCATION),
 }
-MEASURE_TEXT = {
+MEASURE_TEXT: dict[str, str] = {
     MeasureType.INDUSTRY: "发展食用菌种植,提供菌棒和技术指导",
     MeasureType.EMPLOYMENT: "推荐到就业帮扶车间务工,发放一次性交通补贴",
     MeasureType.FINANCE: "发放脱贫人口小额信贷5万元",
@@ -60,7 +60,7 @@ MEASURE_TEXT = {
     MeasureType.INSURANCE: "参加防贫保险",
 }
 # Where each case ends up (cumulative shares).
-TARGETS: tuple[tuple[float, str], ...] = (
+TARGETS: tuple[tuple[float, State], ...] = (
     (0.07, State.REJECTED),
     (0.13, State.REPORTED),
     (0.16, State.VERIFIED),
@@ -308,13 +308,13 @@ def _recovered_income(hh: Household, on: dt.date) -> None:
     _income(hh, on, "1.35")
 
 
-def _target(rng: random.Random) -> str:
+def _target(rng: random.Random) -> State:
     draw = rng.random()
     return next(state for share, state in TARGETS if draw < share)
 
 
 def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date) -> None:
-    """Cases for about 2.5% of `households`, spread over every state of the workflow."""
+    """Cases for about 2% of `households`, spread over every state of the workflow."""
     ids = list(households.values_list("id", flat=True))
     if not ids:
         return

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from fangpin.accounts.models import User
-from fangpin.core.errors import BadValue
-from fangpin.core.scoping import get_scoped, scoped
-from fangpin.regions.selectors import region_get
+from fangpin.accounts.models import Role, User
+from fangpin.core.errors import BadValue, Forbidden
+from fangpin.core.scoping import get_scoped
+from fangpin.regions.selectors import scoped_in_region
 from fangpin.registry.choices import CAN_WORK
 from fangpin.registry.models import Household
 
@@ -42,6 +42,12 @@ def is_overdue(case: Case, today: dt.date | None = None) -> bool:
     return case.state in IDENTIFICATION_STATES and case.deadline < (today or clock.today())
 
 
+def _require_reader(user: User) -> None:
+    # CONTRACT §3: departments deliver data and nothing else; cases are not theirs to read.
+    if user.role == Role.DEPARTMENT:
+        raise Forbidden("行业部门账号只能上传数据,无权查看监测案件")
+
+
 def case_list(
     *,
     user: User,
@@ -50,8 +56,8 @@ def case_list(
     overdue: bool | None = None,
 ) -> QuerySet[Case]:
     """Cases in the user's region (and `region`), oldest deadline first."""
-    prefix = region_get(user=user, code=region).prefix if region else None
-    qs = scoped(Case.objects.all(), user, prefix=prefix)
+    _require_reader(user)
+    qs = scoped_in_region(Case.objects.all(), user, region)
     if state:
         states = [s.strip() for s in state.split(",") if s.strip()]
         unknown = [s for s in states if s not in State.values]
@@ -66,6 +72,7 @@ def case_list(
 
 def case_get(*, user: User, case_id: int) -> Case:
     """One case with its history, plan and measures (404 outside the user's region)."""
+    _require_reader(user)
     qs = Case.objects.select_related("household", "village", "warning").prefetch_related(
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "id"))
     )

@@ -21,12 +21,14 @@ from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.scoping import covers, get_scoped
 from fangpin.dashboard.counters import counters_apply, elimination_deltas, identification_deltas
 from fangpin.policy.services import parameter_int
-from fangpin.registry.models import Household
+from fangpin.registry.models import ArchiveDocument, Household
+from fangpin.registry.services import archive_document_add
 from fangpin.screening.models import Warning
 
 from . import clock, workflow
 from .guards import GuardCode, GuardContext, latest_income, line_for
 from .models import (
+    IDENTIFICATION_STATES,
     Case,
     CaseEvent,
     Category,
@@ -177,6 +179,27 @@ def case_create(
     return case
 
 
+def deadlines_recompute() -> int:
+    """Recompute provisional inclusion deadlines (after the holiday calendar was updated).
+
+    Returns how many cases changed. Only cases still in identification are touched: a
+    deadline that has done its work is history.
+    """
+    days = parameter_int("inclusion_deadline_working_days")
+    changed = 0
+    with transaction.atomic():
+        open_cases = Case.objects.select_for_update().filter(
+            deadline_provisional=True, state__in=IDENTIFICATION_STATES
+        )
+        for case in open_cases:
+            due = add_working_days(case.discovered_on, days)
+            if (due.due_on, due.provisional) != (case.deadline, case.deadline_provisional):
+                case.deadline, case.deadline_provisional = due.due_on, due.provisional
+                case.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
+                changed += 1
+    return changed
+
+
 # --- acting on a case -----------------------------------------------------------------------
 
 
@@ -324,6 +347,50 @@ def case_act(
         case.save(update_fields=fields)
         _event(case=case, user=user, action=action, from_state=from_state, body=_jsonable(body))
     return case
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+# Documents of the procedure, kept in the household archive (户档) under these kinds.
+ATTACHMENT_KINDS: dict[str, str] = {
+    "visit_form": "入户核实表",
+    "consent": "授权承诺书",
+    "minutes": "民主评议记录",
+    "notice_photo": "公示照片",
+    "other": "其他",
+}
+ATTACHMENT_ROLES = frozenset({Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY})
+
+
+@transaction.atomic
+def case_attachment_add(
+    *, user: User, case_id: int, kind: str, file: Any, title: str = "", filename: str | None = None
+) -> ArchiveDocument:
+    """File a procedure document (visit form, consent, minutes, notice photo) for the case."""
+    case = get_scoped(Case.objects.select_related("household"), user, pk=case_id)
+    if user.role not in ATTACHMENT_ROLES:
+        raise Forbidden("您的角色不能上传办理材料")
+    if kind not in ATTACHMENT_KINDS:
+        raise BadValue(
+            f"材料类别应为:{'、'.join(ATTACHMENT_KINDS)}", code="invalid_attachment_kind"
+        )
+    label = ATTACHMENT_KINDS[kind]
+    document = archive_document_add(
+        user=user,
+        household_id=case.household_id,
+        kind=label,
+        title=title.strip() or f"{label}({case.get_state_display()})",
+        file=file,
+        filename=filename,
+    )
+    _event(
+        case=case,
+        user=user,
+        action="attach",
+        from_state=case.state,
+        body={"document_id": document.pk, "kind": kind, "title": document.title},
+    )
+    return document
 
 
 # --- plan and measures ----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from fangpin.accounts.models import Role, User
 from fangpin.core.errors import FangpinError, Forbidden, NotFound
 from fangpin.core.idcard import mask, mask_phone
 from fangpin.policy.services import parameter_int
-from fangpin.regions.selectors import region_get
+from fangpin.regions.selectors import region_children, region_get
 from fangpin.registry import selectors as registry_selectors
 from fangpin.screening import selectors as screening_selectors
 from fangpin.screening.models import Warning
@@ -40,6 +40,7 @@ from .forms import (
 from .guards import GuardCode
 from .models import (
     ELIMINATION_STATES,
+    IDENTIFICATION_STATES,
     IDENTIFIED_STATES,
     Case,
     Category,
@@ -189,6 +190,11 @@ class Row:
     overdue: bool
     actions: list[tuple[str, str]]
 
+    @property
+    def identifying(self) -> bool:
+        """Still before county approval: the inclusion deadline is what matters."""
+        return self.case.state in IDENTIFICATION_STATES
+
 
 def _rows(cases: list[Case], user: User, today: dt.date) -> list[Row]:
     return [
@@ -295,7 +301,11 @@ def _history(case: Case) -> list[dict[str, Any]]:
                 "at": event.at,
                 "actor": (actor.get_full_name() or actor.username) if actor else "",
                 "role": Role(actor.role).label if actor else "",
-                "to_state": State(event.to_state).label if event.to_state in State.values else "",
+                # Plans and measures do not move the case: no state to show for them.
+                "to_state": State(event.to_state).label
+                if event.to_state in State.values
+                and (event.action in workflow.ACTION_LABELS or event.action == "report")
+                else "",
                 "body": body,
             }
         )
@@ -341,6 +351,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "plan_form": PlanForm(initial=plan_initial) if may_assist else None,
         "measure_form": MeasureForm(prefix="m") if may_assist else None,
         "in_elimination": case.state in ELIMINATION_STATES or case.state == State.ELIMINATED,
+        "identifying": case.state in IDENTIFICATION_STATES,
         "identified": case.state in IDENTIFIED_STATES,
         "has_notice": case.notice_starts_on is not None
         or any(e.action == "publicize" for e in case.events.all()),
@@ -406,6 +417,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
             "elimination": case.state in ELIMINATION_STATES,
             "risk_labels": notices.risk_labels(case.risk_types),
             "overdue": selectors.is_overdue(case),
+            "identifying": case.state in IDENTIFICATION_STATES,
         },
         status=status,
     )
@@ -567,21 +579,20 @@ def case_card(request: HttpRequest, case_id: int) -> HttpResponse:
 def announcement(request: HttpRequest) -> HttpResponse:
     """乡镇/县级结果公告: households approved in a region over a period."""
     user = _user(request)
-    form = AnnouncementForm(request.GET or None)
-    valid = form.is_valid() if request.GET else False
-    data = form.cleaned_data if valid else {}
-    code = data.get("region") or user.region_id or ""
-    if not code:
+    if not user.region_id:
         raise Http404()
+    own = region_get(user=user, code=user.region_id)
+    regions = [(own.code, own.name)] + [
+        (r.code, r.name) for r in region_children(user=user, code=own.code)
+    ]
+    form = AnnouncementForm(request.GET or None, regions=regions)
+    data = form.cleaned_data if request.GET and form.is_valid() else {}
     try:
-        region = region_get(user=user, code=code)
+        region = region_get(user=user, code=data.get("region") or own.code)
     except FangpinError as exc:
         raise Http404(exc.detail) from exc
-    if valid:
-        date_from, date_to = form.period()
-    else:
-        date_to = clock.today()
-        date_from = date_to.replace(day=1)
+    date_to = data.get("date_to") or clock.today()
+    date_from = data.get("date_from") or date_to.replace(day=1)
     kind = data.get("kind") or "identified"
     result = notices.announcement(
         region=region,
@@ -592,27 +603,20 @@ def announcement(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "pdf":
         return _pdf_response(pdf.announcement_pdf(result), f"{result.title}.pdf")
-    if not request.GET:
-        form = AnnouncementForm(
-            initial={
-                "kind": kind,
-                "region": region.code,
-                "date_from": date_from,
-                "date_to": date_to,
-            }
-        )
+    shown = {
+        "kind": kind,
+        "region": region.code,
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+    }
     query = QueryDict(mutable=True)
-    query.update(
-        {
-            "kind": kind,
-            "region": region.code,
-            "date_from": date_from.isoformat(),
-            "date_to": date_to.isoformat(),
-            "format": "pdf",
-        }
-    )
+    query.update({**shown, "format": "pdf"})
     return render(
         request,
         "monitoring/announcement.html",
-        {"form": form, "ann": result, "pdf_query": query.urlencode()},
+        {
+            "form": AnnouncementForm(shown, regions=regions),
+            "ann": result,
+            "pdf_query": query.urlencode(),
+        },
     )

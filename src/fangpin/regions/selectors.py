@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from fangpin.accounts.models import User
 from fangpin.core.scoping import get_scoped, scoped
 
 from .models import Region, canonical_code
+
+M = TypeVar("M", bound=Model)
 
 
 def region_get(*, user: User, code: str) -> Region:
@@ -20,3 +24,26 @@ def region_children(*, user: User, code: str) -> QuerySet[Region]:
 def regions_visible(*, user: User, level: str | None = None) -> QuerySet[Region]:
     qs = scoped(Region.objects.all(), user)
     return qs.filter(level=level) if level else qs
+
+
+def region_prefix(code: str | None) -> str | None:
+    """The digit prefix of a region code given in any accepted form; None when unknown."""
+    if not code:
+        return None
+    return (
+        Region.objects.filter(code=canonical_code(code)).values_list("prefix", flat=True).first()
+    )
+
+
+def scoped_in_region(qs: QuerySet[M], user: User, region: str | None) -> QuerySet[M]:
+    """Scope to the user's region and, when `region` is given, to that sub-region.
+
+    An unknown region, or one outside the user's own, yields an empty result (as a list
+    filter should), never an error that would tell what exists elsewhere.
+    """
+    if not region:
+        return scoped(qs, user)
+    prefix = region_prefix(region)
+    if prefix is None:
+        return qs.none()
+    return scoped(qs, user, prefix=prefix)

@@ -117,6 +117,8 @@ class ImportResult:
     unchanged: int = 0
     persons_created: int = 0
     members_ended: int = 0
+    # 户编号 of households with a rejected row: their 户主 count is not judged on the rest.
+    incomplete: set[str] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -274,6 +276,8 @@ def _read(user: User | None, file: Any, result: ImportResult) -> list[Row]:
         row = reader.row(index, cells)
         if row is not None:
             rows.append(row)
+        else:
+            result.incomplete.add(excel.text(cells["户编号"]).replace(" ", ""))
     if result.rows == 0:
         reader.problem(0, "", "文件中只有表头,没有数据行")
     result.problems.extend(reader.problems)
@@ -341,7 +345,7 @@ def _check_households(
                     )
                 )
         heads = [r for r in members if r.member.relation == Relation.HEAD]
-        if len(heads) != 1:
+        if len(heads) != 1 and number not in result.incomplete:
             where = heads[1] if len(heads) > 1 else first
             problems.append(
                 Problem(where.line, "与户主关系", MSG_HEADS.format(number=number, count=len(heads)))
@@ -570,6 +574,7 @@ def household_import(
             result.problems.append(
                 Problem(row.line, "身份证号", MSG_DUPLICATE.format(row=first_line[value]))
             )
+            result.incomplete.add(row.number)
             continue
         first_line[value] = row.line
         unique_rows.append(row)

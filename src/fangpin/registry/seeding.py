@@ -9,8 +9,9 @@ Deterministic: the same `random_seed` on the same database state gives the same 
 numbers and household numbers continue after those already stored, so seeding again (with any
 seed) never collides with earlier rows.
 
-Speed: rows are built as plain dicts and written per batch with PostgreSQL's COPY, or
-bulk_create elsewhere, with primary keys reserved up front so that no row needs a round trip.
+Speed: rows are built as plain dicts and written per batch with PostgreSQL's COPY (from a
+writer thread, overlapping the next batch's generation), or one executemany elsewhere, with
+primary keys reserved up front so that no row needs a round trip.
 No simple-history rows are written: history records what people changed, and a generated
 registry is nobody's change; the first real edit of a seeded row starts its history.
 """
@@ -19,11 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import queue
 import random
 import sys
+import threading
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -641,11 +644,61 @@ def _prepare_villages(regions: Sequence[str]) -> list[_Village]:
     return prepared
 
 
+_Tables = list[tuple[type[models.Model], list[dict[str, Any]]]]
+_PREPARED_TYPES = frozenset({"DateField", "DateTimeField", "DecimalField"})
+
+
 class _Writer:
-    """Writes rows as dicts keyed by attribute name: COPY on PostgreSQL, bulk_create elsewhere."""
+    """Writes rows as dicts keyed by attribute name: COPY on PostgreSQL, executemany elsewhere."""
 
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
+        # On PostgreSQL, outside a caller's transaction, a second thread (with its own
+        # connection) writes batch N while this one builds batch N+1: COPY waits on the
+        # server, which releases the GIL. Inside a transaction (tests, callers that need
+        # all-or-nothing) everything is written on the caller's connection.
+        self._queue: queue.Queue[_Tables | None] | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        if self.postgres and not connection.in_atomic_block:
+            self._queue = queue.Queue(maxsize=2)
+            self._thread = threading.Thread(target=self._run, name="seed-writer", daemon=True)
+            self._thread.start()
+
+    def submit(self, tables: _Tables) -> None:
+        if self._queue is None:
+            self._write_all(tables)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(tables)
+
+    def close(self) -> None:
+        """Wait for the batches still queued; raise what the writer thread met, if anything."""
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        assert self._queue is not None
+        try:
+            while (tables := self._queue.get()) is not None:
+                if self._error is not None:
+                    continue  # drain, so that the producer never blocks
+                try:
+                    self._write_all(tables)
+                except BaseException as exc:
+                    self._error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _write_all(self, tables: _Tables) -> None:
+        with transaction.atomic():
+            for model, rows in tables:
+                self.write(model, rows)
 
     def reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
         if count == 0:
@@ -665,17 +718,32 @@ class _Writer:
     def write(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        if not self.postgres:
-            model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
-            return
         fields = model._meta.concrete_fields
         defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
         names = [f.attname for f in fields]
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row[n] if n in row else defaults[n] for n in names])
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+        if self.postgres:
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row([row[n] if n in row else defaults[n] for n in names])
+            return
+        # Elsewhere (SQLite): one executemany. bulk_create spends most of its time preparing
+        # each value through the field; only dates, datetimes and decimals need that here.
+        prepare = [f if f.get_internal_type() in _PREPARED_TYPES else None for f in fields]
+        values = []
+        for row in rows:
+            line = []
+            for name, field_ in zip(names, prepare, strict=True):
+                value = row[name] if name in row else defaults[name]
+                if field_ is not None and value is not None:
+                    value = field_.get_db_prep_save(value, connection)
+                line.append(value)
+            values.append(line)
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
 
 
 def registry_seed(
@@ -713,27 +781,24 @@ def registry_seed(
         while done < households:
             size = min(batch_size, households - done)
             picks = rng.choices(range(len(villages)), weights=weights, k=size)
-            with transaction.atomic():
-                persons += _write_batch(writer, generator, ids, villages, picks)
+            tables = _build_batch(writer, generator, ids, villages, picks)
+            writer.submit(tables)
+            persons += len(tables[1][1])
             done += size
             bar.update(size)
     finally:
+        writer.close()
         bar.close()
     return SeedResult(households, persons, time.perf_counter() - started)
 
 
-def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _write_batch(
+def _build_batch(
     writer: _Writer,
     generator: _Generator,
     ids: _IdNumbers,
     villages: list[_Village],
     picks: list[int],
-) -> int:
+) -> _Tables:
     rng = generator.rng
     now = timezone.now()
     families: list[tuple[_Village, str, list[_Member]]] = []
@@ -789,7 +854,7 @@ def _write_batch(
                     "id": next(membership_ids),
                     "household_id": household_id,
                     "person_id": person["id"],
-                    "relation": m.relation,
+                    "relation": str(m.relation),
                     "started_on": max(birth, REGISTRY_START),
                     "ended_on": None,
                     "end_reason": "",
@@ -827,9 +892,10 @@ def _write_batch(
         guarantee_rows.append(
             {"id": guarantee_ids[n], "household_id": household_id, **guarantee, "updated_at": now}
         )
-    writer.write(Household, household_rows)
-    writer.write(Person, person_rows)
-    writer.write(Membership, membership_rows)
-    writer.write(IncomeRecord, income_rows)
-    writer.write(Guarantee, guarantee_rows)
-    return len(person_rows)
+    return [
+        (Household, household_rows),
+        (Person, person_rows),
+        (Membership, membership_rows),
+        (IncomeRecord, income_rows),
+        (Guarantee, guarantee_rows),
+    ]

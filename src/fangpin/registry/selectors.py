@@ -17,26 +17,19 @@ from django.db.models import Model, Q, QuerySet
 
 from fangpin.core import idcard
 from fangpin.core.scoping import get_scoped, region_q, scoped
-from fangpin.regions.models import Region, canonical_code
+from fangpin.regions.selectors import region_prefix, scoped_in_region
 
 from .models import ArchiveDocument, Guarantee, Household, IncomeRecord, Membership, Person
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
+    from fangpin.monitoring.models import Case
 
 # A name shared by more people than this is too common to list by member name alone;
 # the 户主 prefix search still finds them.
 MEMBER_NAME_HIT_LIMIT = 2000
 _ID_SHAPE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 _NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z-]+$")
-
-
-def region_prefix(code: str | None) -> str | None:
-    """The digit prefix of a region code given in any accepted form; None when unknown."""
-    if not code:
-        return None
-    region = Region.objects.filter(code=canonical_code(code)).only("prefix").first()
-    return region.prefix if region is not None else None
 
 
 def household_list(
@@ -47,14 +40,7 @@ def household_list(
     `q` is an ID number (exact, current members), a 户编号 (prefix), or a name (户主 name
     prefix, or any current member's exact name). An unknown or foreign `region` yields nothing.
     """
-    qs = Household.objects.select_related("village")
-    if region:
-        prefix = region_prefix(region)
-        if prefix is None:
-            return qs.none()
-        qs = scoped(qs, user, prefix=prefix)
-    else:
-        qs = scoped(qs, user)
+    qs = scoped_in_region(Household.objects.select_related("village"), user, region)
     text = idcard.clean(q) if q else ""
     if not text:
         return qs
@@ -125,12 +111,9 @@ def household_documents(*, household: Household) -> list[ArchiveDocument]:
     return list(household.documents.select_related("uploaded_by").order_by("-uploaded_at"))
 
 
-def household_open_case(*, household: Household) -> Any | None:
-    """The household's open monitoring case, if the monitoring app provides cases."""
-    cases = getattr(household, "cases", None)
-    if cases is None:
-        return None
-    return cases.open().first()
+def household_open_case(*, household: Household) -> Case | None:
+    """The household's open monitoring case (identification under way, or monitored)."""
+    return household.cases.open().first()  # type: ignore[attr-defined]
 
 
 def person_current_membership(*, user: User, id_number: str) -> Membership | None:

@@ -213,6 +213,8 @@ def _household_context(request: HttpRequest, household: Household, **forms: Any)
         "documents": selectors.household_documents(household=household),
         "history": selectors.household_history(user=user, household=household),
         "may_write": writer,
+        "open_case": selectors.household_open_case(household=household),
+        "may_report_case": user.role == "village",
     }
     if writer:
         context["income_form"] = forms.get("income_form") or IncomeForm()

@@ -65,6 +65,21 @@ class Rule:
 
         return tree.transform(bind).sql(dialect=dialect)
 
+    def two_pass_sql(self, values: dict[str, object], dialect: str) -> tuple[str, str]:
+        """The query split for speed: (households hit, the query for those households only).
+
+        Collecting evidence lists for every group and then discarding most of them in HAVING
+        is the costly part of a rule; the first pass finds the hits without lists, the second
+        builds lists for their households alone. Every row of a kept household is kept, so
+        each group aggregates exactly as in the one-pass query: the results are the same.
+        """
+        full = sqlglot.parse_one(self.bound_sql(values, dialect), read=dialect)
+        lean = full.copy()
+        lean.set("expressions", [e for e in lean.expressions if e.alias_or_name != "evidence"])
+        first = f"SELECT DISTINCT household_id FROM ({lean.sql(dialect=dialect)}) AS hits"
+        second = full.where("household_id IN (SELECT household_id FROM rule_hits)", copy=True)
+        return first, second.sql(dialect=dialect)
+
 
 def _show(value: object) -> str:
     if isinstance(value, Decimal | float):

@@ -40,3 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
     from fangpin.web.home import home_context
 
     return render(request, "web/home.html", home_context(request.user))  # type: ignore[arg-type]
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF page is English; a cadre whose form expired needs to know what to do."""
+    return render(
+        request,
+        "403.html",
+        {"exception": "页面已过期或来源不明,请返回上一页、刷新后重新提交。"},
+        status=403,
+    )

@@ -95,7 +95,9 @@ class DuckDBEngine:
             progress(50, "匹配完成,执行规则")
             hits: list[Hit] = []
             for i, rule in enumerate(job.rules):
-                rows = _rows(con.execute(rule.bound_sql(job.params, "duckdb")))
+                first, second = rule.two_pass_sql(job.params, "duckdb")
+                con.execute(f"CREATE OR REPLACE TEMP TABLE rule_hits AS {first}")
+                rows = _rows(con.execute(second))
                 hits.extend(hit_from_row(rule, row) for row in rows)
                 progress(50 + 40 * (i + 1) // max(len(job.rules), 1), f"规则 {rule.title}")
             timings["total"] = time.perf_counter() - started

@@ -174,14 +174,15 @@ def stage_sql(source: str, batch_id: int, native: dict[str, str] | None = None) 
         for c in spec.columns
         if c.type != "id"
     )
+    # Birth date digits in range (integer arithmetic on the 17 digits; no string building).
     birth = (
-        "try_cast(substr(id_number, 7, 4) || '-' || substr(id_number, 11, 2) || '-' "
-        "|| substr(id_number, 13, 2) AS DATE)"
+        "n17 // 1000 % 100 BETWEEN 1 AND 31 AND n17 // 100000 % 100 BETWEEN 1 AND 12 "
+        "AND n17 // 10000000 % 10000 BETWEEN 1880 AND 2100"
     )
     valid = (
         f"coalesce({shaped.format(x='id_number')} "
         f"AND substr(id_number, 18, 1) = {_check_char_of('n17')} "
-        f"AND {birth} IS NOT NULL, false)"
+        f"AND {birth}, false)"
     )
     problems = " ".join(
         f"WHEN {c.name} IS NULL THEN '{c.label}为空或无法识别'"
