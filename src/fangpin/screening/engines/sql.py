@@ -153,13 +153,14 @@ def persons_sql(parts: int = 2) -> str:
 def stage_sql(source: str, batch_id: int, native: dict[str, str] | None = None) -> str:
     """Normalise every row of `raw`, mark malformed ones, match the rest to `persons`.
 
-    Keeps matched and malformed rows only: unmatched rows are counted as the remainder.
-    Cheap paths first: an ID number already in shape is not cleaned, and one that matches a
+    One pass over the rows and one join. Keeps matched and malformed rows only: unmatched rows
+    are counted as the remainder. Cheap paths first: an ID number already in shape (one regular
+    expression) is not cleaned (cleaning costs ten times the check), and one that matches a
     registered person is valid (the registry holds only valid numbers), so the check digit is
     computed for unmatched rows alone. `native` names Parquet columns that are already typed.
     """
     spec = SOURCES[source]
-    shaped = "regexp_matches({x}, '^[0-9]{{17}}[0-9X]$')"
+    shape = "'^[0-9]{17}[0-9X]$'"
     cleaned = (
         "upper(translate(regexp_replace(coalesce(r_id_number, ''), '\\s', '', 'g'), "
         "'０１２３４５６７８９ｘＸ', '0123456789XX'))"
@@ -179,37 +180,34 @@ def stage_sql(source: str, batch_id: int, native: dict[str, str] | None = None) 
         "n17 // 1000 % 100 BETWEEN 1 AND 31 AND n17 // 100000 % 100 BETWEEN 1 AND 12 "
         "AND n17 // 10000000 % 10000 BETWEEN 1880 AND 2100"
     )
-    valid = (
-        f"coalesce({shaped.format(x='id_number')} "
-        f"AND substr(id_number, 18, 1) = {_check_char_of('n17')} "
-        f"AND {birth}, false)"
-    )
+    check = _check_char_of("n17")
+    valid = f"coalesce(shaped AND substr(id_number, 18, 1) = {check} AND {birth}, false)"
     problems = " ".join(
         f"WHEN {c.name} IS NULL THEN '{c.label}为空或无法识别'"
         for c in spec.columns
         if c.type not in ("id", "text")
     )
-    cols = ", ".join(f"v.{c.name}" for c in spec.columns if c.type != "id")
+    cols = ", ".join(c.name for c in spec.columns if c.type not in ("id",))
     kept = "CASE WHEN v.problem IS NULL THEN v.{0} END AS {0}"
-    person = "person_id, household_id, birth_date, disability_grade, is_alleviated"
     return f"""
-WITH a AS (
-  SELECT raw.*, {", ".join(f"p.{c} AS p1_{c}" for c in person.split(", "))}
-  FROM raw LEFT JOIN persons AS p ON p.id_number = raw.r_id_number
-), c AS (
-  SELECT *, CASE WHEN p1_person_id IS NULL AND NOT coalesce({shaped.format(x="r_id_number")}, false)
-                 THEN {cleaned} END AS id0
-  FROM a
+WITH c AS (
+  SELECT row_no, r_id_number, coalesce(regexp_matches(r_id_number, {shape}), false) AS fast,
+    {typed}
+  FROM raw
 ), d AS (
-  SELECT *, CASE WHEN id0 IS NULL THEN r_id_number ELSE {fifteen} END AS id_number FROM c
+  SELECT *, CASE WHEN fast THEN r_id_number ELSE {cleaned} END AS id0 FROM c
+), e AS (
+  SELECT row_no, fast, {cols}, CASE WHEN fast THEN id0 ELSE {fifteen} END AS id_number
+  FROM d
 ), n AS (
-  SELECT d.row_no, d.id_number,
-    {typed},
-    {", ".join(f"coalesce(d.p1_{c}, p.{c}) AS {c}" for c in person.split(", "))}
-  FROM d LEFT JOIN persons AS p ON d.id0 IS NOT NULL AND p.id_number = d.id_number
+  SELECT e.*, p.person_id, p.household_id, p.birth_date, p.disability_grade, p.is_alleviated
+  FROM e LEFT JOIN persons AS p ON p.id_number = e.id_number
 ), w AS (
-  SELECT *, CASE WHEN person_id IS NULL
-                 THEN try_cast(substr(id_number, 1, 17) AS BIGINT) END AS n17
+  SELECT *,
+    CASE WHEN person_id IS NULL
+         THEN CASE WHEN fast THEN true ELSE regexp_matches(id_number, {shape}) END END AS shaped,
+    CASE WHEN person_id IS NULL
+         THEN try_cast(substr(id_number, 1, 17) AS BIGINT) END AS n17
   FROM n
 ), v AS (
   SELECT *, CASE WHEN person_id IS NULL AND NOT {valid}
@@ -217,7 +215,7 @@ WITH a AS (
             END AS problem
   FROM w
 )
-SELECT v.row_no, v.id_number, {cols}, v.problem,
+SELECT v.row_no, v.id_number, {", ".join("v." + c for c in cols.split(", "))}, v.problem,
        CAST({batch_id} AS BIGINT) * {REF_BASE} + v.row_no AS ref,
        {kept.format("person_id")}, {kept.format("household_id")}, {kept.format("birth_date")},
        CASE WHEN v.problem IS NULL THEN v.disability_grade END AS registry_disability_grade,
