@@ -295,20 +295,10 @@ def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
     form = IncomeForm(request.POST)
     ok = False
     if form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are named as the service's arguments.
             record = services.income_record(
-                user=_user(request),
-                household_id=household.pk,
-                year=data["year"],
-                wage=data["wage"],
-                operating=data["operating"],
-                property=data["property"],
-                transfer=data["transfer"],
-                operating_cost=data["operating_cost"],
-                insurance_payout=data["insurance_payout"],
-                out_of_pocket_medical=data["out_of_pocket_medical"],
-                recorded_on=data["recorded_on"],
+                user=_user(request), household_id=household.pk, **form.cleaned_data
             )
         except FangpinError as exc:
             _raise_http(exc)
@@ -334,21 +324,11 @@ def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
 def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _household(request, household_id)
     form: GuaranteeForm | None = GuaranteeForm(request.POST)
-    assert form is not None
     ok = False
-    if form.is_valid():
-        data = form.cleaned_data
+    if form is not None and form.is_valid():
         try:
             services.guarantees_set(
-                user=_user(request),
-                household_id=household.pk,
-                food_ok=data["food_ok"],
-                clothing_ok=data["clothing_ok"],
-                education_ok=data["education_ok"],
-                medical_ok=data["medical_ok"],
-                housing_grade=data["housing_grade"],
-                water_ok=data["water_ok"],
-                assessed_on=data["assessed_on"],
+                user=_user(request), household_id=household.pk, **form.cleaned_data
             )
         except FangpinError as exc:
             _raise_http(exc)
