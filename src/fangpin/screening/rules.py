@@ -137,7 +137,7 @@ def rule_groups(
 def _merge(members: list[tuple[Rule, exp.Select]], dialect: str) -> RuleGroup:
     base = members[0][1]
     merged: dict[str, str] = {}  # expression (SQL) -> merged column name
-    expressions: list[exp.Expression] = []
+    expressions: list[exp.Expr] = []
     columns: list[dict[str, str]] = []
     evidence: set[str] = set()
     flags: list[str] = []

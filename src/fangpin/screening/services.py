@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -32,7 +33,7 @@ from fangpin.registry.models import Household, Person
 
 from . import ingest
 from .engines import Hit, Job, Result, engine_get
-from .engines.sql import REF_BASE, ref_text
+from .engines.sql import REF_BASE
 from .export import registry_export, screening_dir
 from .models import Batch, Source, Warning
 from .rules import Rule, rules_for
@@ -299,36 +300,35 @@ def _screen(batch: Batch, work: Path, progress: Callable[[int, str], None]) -> R
     return engine_get(batch.engine).run(job, progress)
 
 
-def _evidence(result: Result, prior: tuple[Path, ...], refs: set[str]) -> dict[str, dict[str, Any]]:
+def _evidence(result: Result, prior: tuple[Path, ...], refs: set[int]) -> dict[int, dict[str, Any]]:
     """The batch rows behind the hits (without ID number and name), by reference."""
     if not refs:
         return {}
     files = sorted(result.matched_dir.glob("*.parquet")) + list(prior)
     con = duckdb.connect()
     try:
-        con.execute("CREATE TEMP TABLE wanted (ref BIGINT)")
-        con.executemany(
-            "INSERT INTO wanted VALUES (?)",
-            [(int(b) * REF_BASE + int(r),) for b, r in (x.split(":") for x in refs)],
-        )
+        wanted = pa.table({"ref": pa.array(sorted(refs), pa.int64())})
+        con.register("wanted", wanted)
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        cursor = con.execute(
-            "SELECT * EXCLUDE (id_number, name, person_id) "
-            f"FROM read_parquet([{listing}], union_by_name = true) "
-            "WHERE ref IN (SELECT ref FROM wanted)"
+        rows = (
+            con.sql(
+                "SELECT * EXCLUDE (id_number, name, person_id, row_no) "
+                f"FROM read_parquet([{listing}], union_by_name = true) "
+                "WHERE ref IN (SELECT ref FROM wanted)"
+            )
+            .to_arrow_table()
+            .to_pylist()
         )
-        names = [d[0] for d in cursor.description or []]
-        out = {}
-        for row in cursor.fetchall():
-            item = dict(zip(names, row, strict=True))
-            ref = ref_text(item.pop("ref"))
-            batch_id, row_no = ref.split(":")
-            item["batch"] = int(batch_id)
-            item["row"] = int(row_no)
-            out[ref] = {k: _json(v) for k, v in item.items() if k != "row_no"}
-        return out
     finally:
         con.close()
+    out = {}
+    for item in rows:
+        ref = item.pop("ref")
+        batch_id, row_no = divmod(ref, REF_BASE)
+        item["batch"] = batch_id
+        item["row"] = row_no
+        out[ref] = {k: _json(v) for k, v in item.items()}
+    return out
 
 
 def _json(value: Any) -> Any:
@@ -370,7 +370,7 @@ def _write_warnings(batch: Batch, result: Result) -> int:
             "pk", "name"
         )
     )
-    refs = {r for v in fresh.values() for h in v for r in h.evidence[:EVIDENCE_ROWS]}
+    refs = {r for v in fresh.values() for h in v for r in h.refs[:EVIDENCE_ROWS]}
     rows = _evidence(result, _prior(batch), refs)
     due = add_working_days(timezone.localdate(), parameter_int("warning_response_days"))
     warnings = []
@@ -382,7 +382,7 @@ def _write_warnings(batch: Batch, result: Result) -> int:
             rule.render({**h.fields, "name": names.get(h.person_id, ""), **_period(batch)})
             for h in group
         ]
-        evidence = [rows[r] for h in group for r in h.evidence[:EVIDENCE_ROWS] if r in rows]
+        evidence = [rows[r] for h in group for r in h.refs[:EVIDENCE_ROWS] if r in rows]
         warnings.append(
             Warning(
                 household_id=household_id,

@@ -50,7 +50,12 @@ class Hit:
     person_id: int
     household_id: int
     fields: dict[str, Any]
-    evidence: list[str]
+    refs: list[int]  # the evidence rows, sorted (batch id * REF_BASE + row number)
+
+    @property
+    def evidence(self) -> list[str]:
+        """The evidence rows as 'batch:row' (made on demand: most hits never need the text)."""
+        return [ref_text(r) for r in self.refs]
 
     def key(self) -> tuple[Any, ...]:
         """What two engines must agree on (values as JSON would keep them)."""
@@ -94,7 +99,7 @@ def plain(value: Any) -> Any:
 
 
 def hit_from_row(rule: Rule, row: dict[str, Any]) -> Hit:
-    evidence = [ref_text(int(r)) for r in sorted(row.pop("evidence") or [])]
+    refs = sorted(int(r) for r in row.pop("evidence") or [])
     person_id = int(row.pop("person_id"))
     household_id = int(row.pop("household_id"))
     return Hit(
@@ -102,7 +107,7 @@ def hit_from_row(rule: Rule, row: dict[str, Any]) -> Hit:
         person_id=person_id,
         household_id=household_id,
         fields=row,
-        evidence=evidence,
+        refs=refs,
     )
 
 

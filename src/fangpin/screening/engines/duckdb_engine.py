@@ -4,6 +4,7 @@ batch larger than memory still runs (joins and aggregates spill to `workdir`).""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ import duckdb
 
 from ..rules import RuleGroup, rule_groups
 from . import MALFORMED_SAMPLE, Hit, Job, Progress, Result
-from .sql import REF_BASE, batch_columns, matched_year_sql, persons_sql, stage_sql
+from .sql import batch_columns, matched_year_sql, persons_sql, stage_sql
 
 
 def _literal_path(path: object) -> str:
@@ -38,6 +39,7 @@ class DuckDBEngine:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         con = connect(job)
+        writer: _Writer | None = None
         try:
             if job.raw_columns is not None:
                 native = job.native or {}
@@ -64,9 +66,9 @@ class DuckDBEngine:
                 f"read_parquet({_literal_path(job.registry.monitored)})"
             )
             progress(20, "读取并核对数据")
-            con.execute(
-                f"CREATE TEMP TABLE staged AS {stage_sql(job.source, job.batch_id, job.native)}"
-            )
+            # A plain (not TEMP) table of the private in-memory database: the writer's cursor
+            # below must see it.
+            con.execute(f"CREATE TABLE staged AS {stage_sql(job.source, job.batch_id, job.native)}")
             timings["stage"] = time.perf_counter() - started
             rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
             malformed, matched = con.execute(
@@ -83,10 +85,13 @@ class DuckDBEngine:
             matched_dir = job.workdir / "matched"
             matched_dir.mkdir(parents=True, exist_ok=True)
             # Kept for later batches of the year (and evidence): the batch's own columns.
+            # Written on a second cursor while the rules run (DuckDB releases the GIL, so the
+            # file is written while Python builds the hits); joined before anything returns.
             keep = ", ".join([*batch_columns(job.source), "person_id"])
-            con.execute(
-                f"COPY (SELECT {keep} FROM matched) TO "
-                f"{_literal_path(matched_dir / 'part-0.parquet')} (FORMAT parquet)"
+            writer = _Writer(
+                con.cursor(),
+                f"COPY (SELECT {keep} FROM staged WHERE person_id IS NOT NULL) TO "
+                f"{_literal_path(matched_dir / 'part-0.parquet')} (FORMAT parquet)",
             )
             if job.prior:
                 paths = ", ".join(_literal_path(p) for p in job.prior)
@@ -102,6 +107,8 @@ class DuckDBEngine:
                 hits.extend(_hits(con, group))
                 progress(50 + 40 * (i + 1) // max(len(groups), 1), "执行规则")
             timings["rules"] = time.perf_counter() - started
+            writer.wait()
+            writer = None
             timings["total"] = time.perf_counter() - started
             return Result(
                 rows_read=int(rows_read),
@@ -114,7 +121,31 @@ class DuckDBEngine:
                 timings=timings,
             )
         finally:
+            if writer is not None:  # failed elsewhere: let the write end before closing
+                writer.wait(raise_error=False)
             con.close()
+
+
+class _Writer:
+    """One statement run on its own cursor in a thread; `wait` re-raises its error."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> None:
+        self.cursor = cursor
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(sql,), daemon=True)
+        self.thread.start()
+
+    def _run(self, sql: str) -> None:
+        try:
+            self.cursor.execute(sql)
+        except BaseException as exc:  # handed to the caller by wait()
+            self.error = exc
+
+    def wait(self, *, raise_error: bool = True) -> None:
+        self.thread.join()
+        self.cursor.close()
+        if self.error is not None and raise_error:
+            raise self.error
 
 
 def _raw_column(name: str, src: str, typed: bool) -> str:
@@ -123,39 +154,26 @@ def _raw_column(name: str, src: str, typed: bool) -> str:
 
 
 def _hits(con: duckdb.DuckDBPyConnection, group: RuleGroup) -> list[Hit]:
-    """The group's hits, built column-wise from Arrow (no per-value conversion in SQL rows).
-
-    Evidence references are sorted and turned into 'batch:row' text inside DuckDB, the same
-    text `engines.hit_from_row` makes for Spark.
-    """
-    as_text = (
-        "list_transform(list_sort({0}), lambda r: CAST(r // {1} AS VARCHAR) || ':' "
-        "|| CAST(r % {1} AS VARCHAR)) AS {0}"
-    )
-    replace = ", ".join(as_text.format(c, REF_BASE) for c in group.evidence)
+    """The group's hits, built column-wise from Arrow rather than row by row from a cursor."""
+    replace = ", ".join(f"list_sort({c}) AS {c}" for c in group.evidence)
     table = con.sql(f"SELECT * REPLACE ({replace}) FROM ({group.second})").to_arrow_table()
     data = {name: table.column(name).to_pylist() for name in table.column_names}
     hits: list[Hit] = []
     for rule, flag, mapping in zip(group.rules, group.flags, group.columns, strict=True):
-        person, household, evidence = (
-            data[mapping[k]] for k in ("person_id", "household_id", "evidence")
+        names = [k for k in mapping if k not in ("person_id", "household_id", "evidence")]
+        rows = zip(
+            data[flag],
+            data[mapping["person_id"]],
+            data[mapping["household_id"]],
+            data[mapping["evidence"]],
+            *(data[mapping[k]] for k in names),
+            strict=True,
         )
-        fields = [
-            (name, data[column])
-            for name, column in mapping.items()
-            if name not in ("person_id", "household_id", "evidence")
-        ]
-        for row, hit in enumerate(data[flag]):
-            if hit:
-                hits.append(
-                    Hit(
-                        rule=rule.name,
-                        person_id=int(person[row]),
-                        household_id=int(household[row]),
-                        fields={name: values[row] for name, values in fields},
-                        evidence=evidence[row] or [],
-                    )
-                )
+        hits.extend(
+            Hit(rule.name, person, household, dict(zip(names, values, strict=True)), refs or [])
+            for hit, person, household, refs, *values in rows
+            if hit
+        )
     return hits
 
 

@@ -161,9 +161,12 @@ def stage_sql(source: str, batch_id: int, native: dict[str, str] | None = None) 
     """
     spec = SOURCES[source]
     shape = "'^[0-9]{17}[0-9X]$'"
+    # Full-width digits and x mapped, whitespace (tab, newline, form feed, return, space)
+    # deleted: one translate, cheaper than a regular expression replace and the same in Spark.
     cleaned = (
-        "upper(translate(regexp_replace(coalesce(r_id_number, ''), '\\s', '', 'g'), "
-        "'０１２３４５６７８９ｘＸ', '0123456789XX'))"
+        "upper(translate(coalesce(r_id_number, ''), "
+        "'０１２３４５６７８９ｘＸ' || chr(9) || chr(10) || chr(12) || chr(13) || chr(32), "
+        "'0123456789XX'))"
     )
     id17 = "(substr(id0, 1, 6) || '19' || substr(id0, 7))"
     fifteen = (
