@@ -38,6 +38,7 @@ browser-deps:
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check --quiet src tests bench
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src

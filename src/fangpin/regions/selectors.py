@@ -30,9 +30,7 @@ def region_prefix(code: str | None) -> str | None:
     """The digit prefix of a region code given in any accepted form; None when unknown."""
     if not code:
         return None
-    return (
-        Region.objects.filter(code=canonical_code(code)).values_list("prefix", flat=True).first()
-    )
+    return Region.objects.filter(code=canonical_code(code)).values_list("prefix", flat=True).first()
 
 
 def scoped_in_region(qs: QuerySet[M], user: User, region: str | None) -> QuerySet[M]:
