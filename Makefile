@@ -22,7 +22,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/fangpin demo --port $(PORT)
 
-# The browser tests drive Debian's Chromium; install it (and CJK fonts) when missing and root.
+# System packages the tests need (Debian): Chromium and CJK fonts for the browser tests,
+# a TrueType CJK font for PDF notices, Java for Spark. Installed when missing and root.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
@@ -34,6 +35,14 @@ browser-deps:
 	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] && [ "$$(id -u)" = "0" ]; then \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } || true; \
+	fi
+
+	@# PySpark (the `spark` extra, used by the engine-agreement test) needs a Java runtime.
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "安装 Java 运行环境 (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "需要 Java(Spark 引擎测试):请以 root 运行或 apt-get install default-jre-headless" >&2; exit 1; fi; \
 	fi
 
 lint: $(VENV)/.installed-dev
