@@ -55,8 +55,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # Ninja's answer to a body that is not JSON: the contract calls that malformed (422).
+        return _error(request, 422, "请求体不是合法的 JSON", "invalid_body")
     codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-    return _error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+    details = {
+        401: "未登录或令牌无效,请先获取令牌",
+        403: "您的角色无权执行此操作",
+        404: "对象不存在或不在您的管辖范围内",
+        405: "不支持该请求方法",
+    }
+    detail = details.get(exc.status_code, str(exc))
+    return _error(request, exc.status_code, detail, codes.get(exc.status_code, "error"))
 
 
 api.add_router("/auth", auth_router)

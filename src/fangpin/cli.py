@@ -10,7 +10,18 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangpin.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["fangpin", *(sys.argv[1:] if argv is None else argv)])
+    args = sys.argv[1:] if argv is None else argv
+    if args and not args[0].startswith("-") and args[0] not in {"help", "version"}:
+        # Django exits 1 for an unknown command; the contract reserves 1 for bad input and 2
+        # for usage errors, and a misspelt command is a usage error.
+        import django
+        from django.core.management import get_commands
+
+        django.setup()
+        if args[0] not in get_commands():
+            sys.stderr.write(f"未知命令:{args[0]}。运行 fangpin help 查看可用命令\n")
+            sys.exit(2)
+    execute_from_command_line(["fangpin", *args])
 
 
 if __name__ == "__main__":

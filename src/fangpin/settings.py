@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_q",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its own static files, not a CDN
     "fangpin.core",
     "fangpin.policy",
     "fangpin.regions",

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from fangpin.api import api
 
@@ -9,8 +10,16 @@ admin.site.site_header = "防贫 后台管理"
 admin.site.site_title = "防贫"
 admin.site.index_title = "后台管理"
 
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """An unknown /api/v1/ path answers like every other API error, in JSON."""
+    body = {"detail": "接口不存在,请查看 /api/v1/docs", "code": "not_found"}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("", include("fangpin.web.urls")),
 ]

@@ -117,3 +117,31 @@ def test_create_user_with_a_region_of_the_wrong_level_exits_1():
         call_command("create-user", "x", "--role", "village", "--region", BAOFENG)
     assert caught.value.returncode == 1
     assert not User.objects.filter(username="x").exists()
+
+
+def test_create_user_with_an_unknown_role_exits_1_with_a_chinese_message():
+    with pytest.raises(CommandError) as caught:
+        call_command("create-user", "x", "--role", "mayor", "--region", BAOFENG)
+    assert caught.value.returncode == 1
+    assert "未知角色" in str(caught.value)
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_a_body_that_is_not_json_answers_422_with_a_chinese_detail(anonymous):
+    response = anonymous.post("/api/v1/auth/token", "{not json", content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {"detail": "请求体不是合法的 JSON", "code": "invalid_body"}
+
+
+def test_the_api_docs_page_loads_swagger_from_this_server_not_a_cdn(anonymous):
+    page = anonymous.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+    assert anonymous.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_an_unknown_api_path_answers_404_in_json(anonymous):
+    response = anonymous.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "接口不存在" in response.json()["detail"]

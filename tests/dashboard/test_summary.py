@@ -191,3 +191,10 @@ def test_stats_command_rejects_an_unknown_region(db):
     with pytest.raises(CommandError) as raised:
         call_command("stats", "--region", "999999")
     assert raised.value.returncode == 1
+
+
+@pytest.mark.django_db
+def test_a_department_may_not_read_the_summary(api_as):
+    response = api_as("department", BAOFENG).api("GET", f"/stats/summary?region={BAOFENG}")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"

@@ -80,6 +80,8 @@ def test_bad_measures_are_refused(cadres, api_as):
     assert cadres.village.api("POST", url, {**base, "amount": "-1"}).json()["code"] == (
         "invalid_amount"
     )
+    too_much = cadres.village.api("POST", url, {**base, "amount": "1e30"})
+    assert (too_much.status_code, too_much.json()["code"]) == (400, "invalid_amount")
     assert api_as("viewer", "410421").api("POST", url, base).status_code == 403
     assert cadres.county.api("POST", url, base).status_code == 403
 

@@ -95,6 +95,9 @@ def test_identification_runs_through_and_keeps_every_step(cadres):
         ("approve_county", "县级"),
     ]
     assert detail["history"][2]["body"]["votes_agree"] == 9
+    # The contract names each entry's actor, time and body.
+    assert all({"actor", "time", "body"} <= set(e) for e in detail["history"])
+    assert detail["history"][4]["actor"] and detail["history"][4]["time"]
     assert detail["identified_on"] is not None
     assert Case.history.filter(id=case_id).count() >= 6
 
@@ -164,6 +167,27 @@ def test_a_notice_may_be_recorded_up_to_thirty_days_late(cadres, clock):
     assert response.json()["code"] == "notice_start_too_early"
     late = {"starts_on": (clock.day - dt.timedelta(days=30)).isoformat(), "days": 5}
     assert cadres.act(case_id, "village", "publicize", late).json()["state"] == "publicized"
+
+
+def test_optional_texts_sent_as_null_count_as_not_given(cadres):
+    case_id = cadres.report(poor_household(), description=None).json()["id"]
+    verify, deliberate, publicize, township, county = cadres.steps()
+    cadres.run(case_id, [verify, (*deliberate[:2], {**deliberate[2], "minutes": None})])
+    cadres.run(case_id, [publicize])
+    cadres.run(case_id, [(*township[:2], {"opinion": None}), (*county[:2], {"opinion": None})])
+    assert cadres.county.api("GET", f"/cases/{case_id}").json()["state"] == "monitored"
+
+
+def test_a_notice_of_absurd_length_or_start_is_a_bad_value_not_a_crash(cadres, clock):
+    case_id = cadres.report(poor_household()).json()["id"]
+    cadres.run(case_id, cadres.steps()[:2])
+    for body in (
+        {"starts_on": clock.day.isoformat(), "days": 10**12},
+        {"starts_on": "9999-12-30", "days": 5},
+    ):
+        response = cadres.act(case_id, "village", "publicize", body)
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_notice_days"
 
 
 def test_township_approval_before_the_notice_ends_is_refused(cadres, clock):

@@ -64,3 +64,21 @@ def test_a_longer_notice_minimum_is_enforced_by_the_workflow(api_as, cadres, clo
         case_id, "village", "publicize", {"starts_on": clock.day.isoformat(), "days": 5}
     )
     assert response.json()["code"] == GuardCode.NOTICE_TOO_SHORT
+
+
+def test_a_day_count_with_a_fraction_is_a_bad_value_and_changes_nothing(api_as):
+    client = api_as("city", CITY)
+    response = client.api("PUT", "/policy/parameters/notice_min_days", {"value": 5.5})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_number"
+    assert parameter_int("notice_min_days") == 5
+    assert client.api("PUT", "/policy/parameters/notice_min_days", {"value": 7}).status_code == 200
+    assert parameter_int("notice_min_days") == 7
+
+
+def test_a_value_too_large_to_store_is_a_bad_value(api_as):
+    client = api_as("city", CITY)
+    line = client.api("PUT", "/policy/monitoring-lines/2026", {"yuan": "1e40"})
+    assert (line.status_code, line.json()["code"]) == (400, "invalid_number")
+    value = client.api("PUT", "/policy/parameters/disaster_loss_yuan", {"value": "1e40"})
+    assert (value.status_code, value.json()["code"]) == (400, "invalid_number")

@@ -118,3 +118,10 @@ def test_export_command_refuses_an_unknown_region(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("export-households", str(tmp_path / "x.xlsx"), "--region", "419999")
     assert caught.value.returncode == 1
+
+
+def test_export_command_into_a_missing_folder_exits_1_with_a_chinese_message(tmp_path, registry):
+    with pytest.raises(CommandError) as caught:
+        call_command("export-households", str(tmp_path / "no" / "x.xlsx"), "--region", CITY)
+    assert caught.value.returncode == 1
+    assert "无法写入文件" in str(caught.value)

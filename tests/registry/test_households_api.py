@@ -349,3 +349,9 @@ def test_household_detail_shows_the_open_case_briefly(api_as, make_user):
     )
     detail = api_as("county", BAOFENG).api("GET", f"/households/{household.pk}").json()
     assert detail["current_case"] == {"id": case.pk, "state": "reported", "category": "marginal"}
+
+
+def test_a_page_number_beyond_any_data_answers_an_empty_page(api_as):
+    response = api_as("county", BAOFENG).api("GET", "/households?page=99999999999999999999")
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -147,3 +147,11 @@ def test_the_warning_list_takes_the_same_queries_for_two_or_six_warnings(
     screen("housing", "2024-04", [[n, "甲", "C", "2024-04-01"] for n in people[2:]])
     with django_assert_num_queries(len(two.captured_queries)):
         assert client.api("GET", "/warnings").json()["count"] == 6
+
+
+def test_a_department_uploads_but_may_not_read_the_warnings(api_as, db):
+    client = api_as("department", BAOFENG)
+    for path in ("/warnings", "/warnings/1"):
+        response = client.api("GET", path)
+        assert response.status_code == 403
+        assert response.json()["code"] == "forbidden"

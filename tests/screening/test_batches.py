@@ -268,3 +268,15 @@ def test_a_gb18030_csv_is_read(household, county, tmp_path, django_capture_on_co
         batch = services.batch_upload(user=county, source="medical", period="2024-03", file=path)
     batch.refresh_from_db()
     assert (batch.status, batch.rows_matched) == ("done", 1)
+
+
+def test_the_screen_command_exits_1_with_a_chinese_message_for_an_unknown_source(
+    tmp_path, capsys, db
+):
+    path = tmp_path / "m.csv"
+    path.write_text("身份证号,姓名\n410421197001011230,甲\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        call_command("screen", str(path), "--source", "bogus", "--period", "2024-03")
+    assert exited.value.code == 1
+    assert "未知的数据来源" in capsys.readouterr().err
+    assert Batch.objects.count() == 0

@@ -106,6 +106,7 @@ def _event(event: CaseEvent) -> dict[str, Any]:
         "actor": actor.get_full_name() or actor.username if actor else None,
         "actor_role": Role(actor.role).label if actor else None,
         "at": event.at,
+        "time": event.at,
         "body": event.body,
     }
 
@@ -188,7 +189,7 @@ def case_list(
 ) -> dict[str, Any]:
     user = request.auth
     qs = selectors.case_list(user=user, region=region, state=state, overdue=overdue)
-    page = max(page, 1)
+    page = min(max(page, 1), 100_000)  # a huge page number would overflow the SQL OFFSET
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     today = clock.today()
     return {"items": [_item(c, user, today) for c in rows], "count": qs.count()}

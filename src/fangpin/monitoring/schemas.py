@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 
 class CaseIn(Schema):
@@ -17,6 +17,12 @@ class CaseIn(Schema):
     risk_types: list[str] = Field(description="1–5 项全国系统风险类型代码,如 01、0201、07")
     description: str = ""
     warning_id: int | None = None
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        # An optional text sent as null means "none given", as for households.
+        return "" if value is None else value
 
 
 class CaseCreatedOut(Schema):
@@ -32,6 +38,12 @@ class CaseCreatedOut(Schema):
 class _Body(Schema):
     model_config = ConfigDict(extra="forbid")
     version: int | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
+
+    @field_validator("findings", "minutes", "opinion", mode="before", check_fields=False)
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        # An optional text sent as null (`minutes?`, `opinion?`) means "none given".
+        return "" if value is None else value
 
 
 class VerifyIn(_Body):
@@ -156,6 +168,7 @@ class EventOut(Schema):
     actor: str | None
     actor_role: str | None
     at: dt.datetime
+    time: dt.datetime  # the same instant under the contract's name ("actor, time, body")
     body: dict[str, Any]
 
 

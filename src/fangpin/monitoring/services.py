@@ -219,6 +219,9 @@ def _check_body(action: str, body: dict[str, Any], today: dt.date) -> None:
             )
         if body["days"] <= 0:
             raise BadValue("公示天数须为正数", code="invalid_notice_days")
+        # A notice runs days or weeks; past a year the end date is a typo (or overflows).
+        if body["days"] > 366 or starts > today + dt.timedelta(days=366):
+            raise BadValue("公示开始日期或天数超出合理范围,请核对", code="invalid_notice_days")
     elif action == "reject":
         if not str(body.get("reason") or "").strip():
             raise BadValue("退回须填写理由", code="reason_required")
@@ -455,6 +458,9 @@ def measure_create(
         raise BadValue("请填写帮扶内容", code="content_required")
     if amount is not None and amount < 0:
         raise BadValue("金额不能为负数", code="invalid_amount")
+    # The column holds 12 digits (10 before the point): a larger sum would fail in the database.
+    if amount is not None and amount >= Decimal(10) ** 10:
+        raise BadValue("金额过大,请核对", code="invalid_amount")
     _check_measure_dates(starts_on, ends_on)
     measure = Measure.objects.create(
         household=case.household,

@@ -63,6 +63,9 @@ def _number(raw: object, what: str) -> Decimal:
         raise BadValue(f"{what}必须是数字", code="invalid_number") from None
     if value < 0 or not value.is_finite():
         raise BadValue(f"{what}不能为负数", code="invalid_number")
+    # The columns hold 8 digits before the point; a larger value would fail in the database.
+    if value >= Decimal(10) ** 8:
+        raise BadValue(f"{what}过大,请核对", code="invalid_number")
     return value
 
 
@@ -86,7 +89,11 @@ def parameter_set(*, user: User, key: str, value: object) -> Parameter:
     _require_city(user)
     if key not in PARAMETERS:
         raise BadValue(f"未知参数 {key}", code="unknown_parameter")
-    amount = _number(value, PARAMETERS[key][1])
+    _, label, unit = PARAMETERS[key]
+    amount = _number(value, label)
+    # Days, months and ages are counted whole: 5.5 days would silently become 5.
+    if unit in {"天", "工作日", "月", "岁"} and amount != amount.to_integral_value():
+        raise BadValue(f"{label}必须是整数", code="invalid_number")
     with transaction.atomic():
         row, _ = Parameter.objects.select_for_update().get_or_create(
             province=HENAN, key=key, defaults={"value": amount}

@@ -50,7 +50,7 @@ def household_create(request: AuthedRequest, body: HouseholdIn) -> Status[dict[s
 @router.get("", response=HouseholdPage, summary="农户列表(按区划、姓名、身份证号或户编号查询)")
 def household_list(request: AuthedRequest, filters: Query[ListQuery]) -> dict[str, Any]:
     qs = selectors.household_list(user=request.auth, region=filters.region, q=filters.q)
-    page = max(filters.page, 1)
+    page = min(max(filters.page, 1), 100_000)  # a huge page number would overflow the SQL OFFSET
     start = (page - 1) * PAGE_SIZE
     personal = request.auth.sees_personal_data
     rows = list(qs[start : start + PAGE_SIZE])

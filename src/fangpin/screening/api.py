@@ -10,9 +10,9 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from fangpin.accounts.models import User
+from fangpin.accounts.models import Role, User
 from fangpin.auth import AuthedRequest
-from fangpin.core.errors import BadValue
+from fangpin.core.errors import BadValue, Forbidden
 from fangpin.core.idcard import mask
 
 from . import selectors, services
@@ -120,6 +120,12 @@ def batch_out(batch: Batch) -> dict[str, Any]:
     }
 
 
+def _require_reader(user: User) -> None:
+    # CONTRACT §3: departments upload batches only; the warnings are the villages' work.
+    if user.role == Role.DEPARTMENT:
+        raise Forbidden("行业部门账号只能上传数据,无权查看预警")
+
+
 def warning_out(warning: Warning, user: User, today: dt.date) -> dict[str, Any]:
     person = warning.person
     id_number = person.id_number if person else ""
@@ -169,7 +175,7 @@ def batch_create(
 @batches_router.get("/batches", response=BatchListOut)
 def batch_index(request: AuthedRequest, page: int = 1) -> dict[str, Any]:
     qs = selectors.batch_list(user=request.auth)
-    start = (max(page, 1) - 1) * PAGE_SIZE
+    start = (min(max(page, 1), 100_000) - 1) * PAGE_SIZE  # no SQL OFFSET overflow
     return {"items": [batch_out(b) for b in qs[start : start + PAGE_SIZE]], "count": qs.count()}
 
 
@@ -195,17 +201,19 @@ def warning_index(
     page: int = 1,
 ) -> dict[str, Any]:
     """Warnings in the user's region, with response deadline and overdue flag."""
+    _require_reader(request.auth)
     today = timezone.localdate()
     qs = selectors.warning_list(
         user=request.auth, region=region, status=status, overdue=overdue, today=today
     ).prefetch_related("cases")
-    start = (max(page, 1) - 1) * PAGE_SIZE
+    start = (min(max(page, 1), 100_000) - 1) * PAGE_SIZE  # no SQL OFFSET overflow
     items = [warning_out(w, request.auth, today) for w in qs[start : start + PAGE_SIZE]]
     return {"items": items, "count": qs.count()}
 
 
 @warnings_router.get("/{warning_id}", response=WarningOut)
 def warning_detail(request: AuthedRequest, warning_id: int) -> dict[str, Any]:
+    _require_reader(request.auth)
     warning = selectors.warning_get(user=request.auth, warning_id=warning_id)
     return warning_out(warning, request.auth, timezone.localdate())
 

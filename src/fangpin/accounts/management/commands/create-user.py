@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
-        parser.add_argument("--role", required=True, choices=Role.values)
+        # Checked by the service, not argparse: an unknown role is bad input (exit 1,
+        # Chinese message), not a usage error.
+        parser.add_argument("--role", required=True, help="角色:" + "、".join(Role.values))
         parser.add_argument("--region", required=True, help="区划代码")
         parser.add_argument("--password", default=None)
 

@@ -19,7 +19,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", required=True, choices=Source.values)
+        # Checked by batch_upload: an unknown source is bad input (exit 1, Chinese message).
+        parser.add_argument("--source", required=True, help="数据来源:" + "、".join(Source.values))
         parser.add_argument("--period", required=True, help="数据期间 YYYY-MM")
         parser.add_argument("--engine", default="duckdb", choices=ENGINES)
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +35,33 @@ def serve(*, port: int, out: Any) -> None:
     # WhiteNoise serves through the finders; an existing STATIC_ROOT just keeps it quiet.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     out.write(f"防贫系统已启动:http://127.0.0.1:{port}/  (按 Ctrl+C 停止)")
-    call_command(
-        "runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True, skip_checks=True
-    )
+    worker = worker_start()
+    # SIGTERM ends the server like Ctrl+C does, so the worker is stopped with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        call_command(
+            "runserver",
+            f"127.0.0.1:{port}",
+            use_reloader=False,
+            use_threading=True,
+            skip_checks=True,
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def worker_start() -> subprocess.Popen[bytes] | None:
+    """The background worker (`fangpin qcluster`) beside the server: without it an uploaded
+    batch (202) would stay queued forever. Not needed when jobs run in the request (sync)."""
+    if settings.Q_CLUSTER.get("sync"):
+        return None
+    code = "from fangpin.cli import main; main(['qcluster'])"
+    return subprocess.Popen([sys.executable, "-c", code])  # noqa: S603 (fixed arguments)
 
 
 class Command(BaseCommand):
