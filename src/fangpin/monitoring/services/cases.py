@@ -1,15 +1,9 @@
-"""Writes of the monitoring workflow: open a case, act on it, plan and record assistance.
-
-Every use case runs in one transaction, locks the case row first (`select_for_update`; on
-SQLite the IMMEDIATE transaction serialises writers), checks the table in `workflow.py` and
-its guards, changes the state with `save(update_fields=...)` and writes one `CaseEvent`.
-"""
+"""Opening a case and taking workflow actions on it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,75 +15,21 @@ from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.scoping import covers, get_scoped
 from fangpin.dashboard.counters import counters_apply, elimination_deltas, identification_deltas
 from fangpin.policy.services import parameter_int
-from fangpin.registry.models import ArchiveDocument, Household
-from fangpin.registry.services import archive_document_add
+from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 
-from . import clock, workflow
-from .guards import GuardCode, GuardContext, latest_income, line_for
-from .models import (
-    IDENTIFICATION_STATES,
+from .. import clock, workflow
+from ..guards import GuardCode, GuardContext, latest_income, line_for
+from ..models import (
     Case,
-    CaseEvent,
     Category,
     Channel,
     EliminationMode,
-    Measure,
-    MeasureStatus,
-    MeasureType,
-    Plan,
-    RiskType,
     State,
 )
+from .common import _choice, _event, _jsonable, clean_risk_types
 
-MAX_RISK_TYPES = 5
 NOTICE_BACKDATE_DAYS = 30
-PLAN_ROLES = frozenset({Role.VILLAGE, Role.TOWNSHIP})
-MEASURE_ROLES = frozenset({Role.VILLAGE, Role.TOWNSHIP})
-
-
-# --- validation -----------------------------------------------------------------------------
-
-
-def clean_risk_types(raw: Iterable[str]) -> list[str]:
-    codes = [str(code).strip() for code in raw]
-    if not 1 <= len(codes) <= MAX_RISK_TYPES:
-        raise BadValue("风险类型须填写 1 至 5 项", code="invalid_risk_types")
-    unknown = [code for code in codes if code not in RiskType.values]
-    if unknown:
-        raise BadValue(
-            f"未知的风险类型代码:{'、'.join(unknown)}(应为全国系统代码,如 01、0201、07)",
-            code="invalid_risk_types",
-        )
-    if len(set(codes)) != len(codes):
-        raise BadValue("风险类型不能重复", code="invalid_risk_types")
-    return codes
-
-
-def _choice(value: str, choices: Any, what: str, code: str) -> str:
-    if value not in choices.values:
-        raise BadValue(f"{what}取值无效:{value}", code=code)
-    return value
-
-
-def _event(
-    *, case: Case, user: User | None, action: str, from_state: str, body: dict[str, Any]
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, actor=user, action=action, from_state=from_state, to_state=case.state, body=body
-    )
-
-
-def _jsonable(body: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in body.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        elif isinstance(value, Decimal):
-            out[key] = str(value)
-        else:
-            out[key] = value
-    return out
 
 
 # --- opening a case -------------------------------------------------------------------------
@@ -177,27 +117,6 @@ def case_create(
             },
         )
     return case
-
-
-def deadlines_recompute() -> int:
-    """Recompute provisional inclusion deadlines (after the holiday calendar was updated).
-
-    Returns how many cases changed. Only cases still in identification are touched: a
-    deadline that has done its work is history.
-    """
-    days = parameter_int("inclusion_deadline_working_days")
-    changed = 0
-    with transaction.atomic():
-        open_cases = Case.objects.select_for_update().filter(
-            deadline_provisional=True, state__in=IDENTIFICATION_STATES
-        )
-        for case in open_cases:
-            due = add_working_days(case.discovered_on, days)
-            if (due.due_on, due.provisional) != (case.deadline, case.deadline_provisional):
-                case.deadline, case.deadline_provisional = due.due_on, due.provisional
-                case.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
-                changed += 1
-    return changed
 
 
 # --- acting on a case -----------------------------------------------------------------------
@@ -350,178 +269,3 @@ def case_act(
         case.save(update_fields=fields)
         _event(case=case, user=user, action=action, from_state=from_state, body=_jsonable(body))
     return case
-
-
-# --- attachments ----------------------------------------------------------------------------
-
-# Documents of the procedure, kept in the household archive (户档) under these kinds.
-ATTACHMENT_KINDS: dict[str, str] = {
-    "visit_form": "入户核实表",
-    "consent": "授权承诺书",
-    "minutes": "民主评议记录",
-    "notice_photo": "公示照片",
-    "other": "其他",
-}
-ATTACHMENT_ROLES = frozenset({Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY})
-
-
-@transaction.atomic
-def case_attachment_add(
-    *, user: User, case_id: int, kind: str, file: Any, title: str = "", filename: str | None = None
-) -> ArchiveDocument:
-    """File a procedure document (visit form, consent, minutes, notice photo) for the case."""
-    case = get_scoped(Case.objects.select_related("household"), user, pk=case_id)
-    if user.role not in ATTACHMENT_ROLES:
-        raise Forbidden("您的角色不能上传办理材料")
-    if kind not in ATTACHMENT_KINDS:
-        raise BadValue(
-            f"材料类别应为:{'、'.join(ATTACHMENT_KINDS)}", code="invalid_attachment_kind"
-        )
-    label = ATTACHMENT_KINDS[kind]
-    document = archive_document_add(
-        user=user,
-        household_id=case.household_id,
-        kind=label,
-        title=title.strip() or f"{label}({case.get_state_display()})",
-        file=file,
-        filename=filename,
-    )
-    _event(
-        case=case,
-        user=user,
-        action="attach",
-        from_state=case.state,
-        body={"document_id": document.pk, "kind": kind, "title": document.title},
-    )
-    return document
-
-
-# --- plan and measures ----------------------------------------------------------------------
-
-
-PLAN_FIELDS = (
-    "summary",
-    "helper_name",
-    "helper_phone",
-    "helper_unit",
-    "contact_name",
-    "contact_phone",
-    "contact_unit",
-)
-
-
-def _case_for_assistance(user: User, case_id: int, roles: frozenset[str]) -> Case:
-    case = get_scoped(Case.objects.select_related("household"), user, pk=case_id)
-    if user.role not in roles:
-        raise Forbidden("您的角色不能登记帮扶计划或措施")
-    if case.state == State.REJECTED:
-        raise Conflict("未纳入监测的记录不能登记帮扶", code=GuardCode.ACTION_NOT_ALLOWED)
-    return case
-
-
-@transaction.atomic
-def plan_set(*, user: User, case_id: int, **values: str) -> Plan:
-    """Set the household's plan (一户一策): helper, contact and the plan text."""
-    case = _case_for_assistance(user, case_id, PLAN_ROLES)
-    unknown = set(values) - set(PLAN_FIELDS)
-    if unknown:
-        raise BadValue(f"未知字段:{'、'.join(sorted(unknown))}", code="invalid_field")
-    plan, _ = Plan.objects.select_for_update().get_or_create(household=case.household)
-    for key, value in values.items():
-        setattr(plan, key, (value or "").strip())
-    plan.save()
-    _event(case=case, user=user, action="plan", from_state=case.state, body=dict(values))
-    return plan
-
-
-def _check_measure_dates(starts_on: dt.date, ends_on: dt.date | None) -> None:
-    if ends_on is not None and ends_on < starts_on:
-        raise BadValue("结束日期不能早于开始日期", code="invalid_dates")
-
-
-@transaction.atomic
-def measure_create(
-    *,
-    user: User,
-    case_id: int,
-    type: str,
-    content: str,
-    starts_on: dt.date,
-    status: str = MeasureStatus.PLANNED,
-    amount: Decimal | None = None,
-    ends_on: dt.date | None = None,
-) -> Measure:
-    case = _case_for_assistance(user, case_id, MEASURE_ROLES)
-    _choice(type, MeasureType, "帮扶类型", "invalid_measure_type")
-    _choice(status, MeasureStatus, "措施状态", "invalid_measure_status")
-    if not content.strip():
-        raise BadValue("请填写帮扶内容", code="content_required")
-    if amount is not None and amount < 0:
-        raise BadValue("金额不能为负数", code="invalid_amount")
-    # The column holds 12 digits (10 before the point): a larger sum would fail in the database.
-    if amount is not None and amount >= Decimal(10) ** 10:
-        raise BadValue("金额过大,请核对", code="invalid_amount")
-    _check_measure_dates(starts_on, ends_on)
-    measure = Measure.objects.create(
-        household=case.household,
-        case=case,
-        type=type,
-        content=content.strip(),
-        amount=amount,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        status=status,
-        created_by=user,
-    )
-    _event(
-        case=case,
-        user=user,
-        action="measure",
-        from_state=case.state,
-        body=_jsonable(
-            {
-                "measure_id": measure.pk,
-                "type": type,
-                "content": measure.content,
-                "amount": amount,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "status": status,
-            }
-        ),
-    )
-    return measure
-
-
-@transaction.atomic
-def measure_update(
-    *,
-    user: User,
-    case_id: int,
-    measure_id: int,
-    status: str | None = None,
-    ends_on: dt.date | None = None,
-) -> Measure:
-    """Mark a measure implemented or end it: measures end only by such an explicit decision."""
-    case = _case_for_assistance(user, case_id, MEASURE_ROLES)
-    try:
-        measure = Measure.objects.select_for_update().get(pk=measure_id, household=case.household)
-    except Measure.DoesNotExist:
-        raise NotFound() from None
-    changes: dict[str, Any] = {}
-    if status is not None:
-        measure.status = _choice(status, MeasureStatus, "措施状态", "invalid_measure_status")
-        changes["status"] = status
-    if ends_on is not None:
-        _check_measure_dates(measure.starts_on, ends_on)
-        measure.ends_on = ends_on
-        changes["ends_on"] = ends_on
-    measure.save()
-    _event(
-        case=case,
-        user=user,
-        action="measure_update",
-        from_state=case.state,
-        body=_jsonable({"measure_id": measure.pk, **changes}),
-    )
-    return measure

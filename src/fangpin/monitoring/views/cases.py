@@ -1,0 +1,304 @@
+"""The case page, the workflow action forms and the report form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from fangpin.accounts.models import Role, User
+from fangpin.core.errors import FangpinError, NotFound
+from fangpin.core.idcard import mask, mask_phone
+from fangpin.registry import selectors as registry_selectors
+
+from .. import clock, notices, selectors, services, workflow
+from ..forms import (
+    ACTION_FORMS,
+    MeasureForm,
+    PlanForm,
+    ReportForm,
+)
+from ..guards import GuardCode
+from ..models import (
+    ELIMINATION_STATES,
+    IDENTIFICATION_STATES,
+    IDENTIFIED_STATES,
+    Case,
+    Category,
+    Channel,
+    EliminationMode,
+    MeasureStatus,
+    MeasureType,
+    State,
+)
+from .common import GUARD_ADVICE, _case, _raise_http, _refusal, _user
+
+EVENT_LABELS: dict[str, str] = {
+    **workflow.ACTION_LABELS,
+    "report": "上报",
+    "plan": "帮扶计划",
+    "measure": "登记帮扶措施",
+    "measure_update": "更新帮扶措施",
+}
+
+BODY_LABELS: dict[str, str] = {
+    "findings": "核实情况",
+    "consent_signed": "已签授权承诺书",
+    "votes_total": "参会人数",
+    "votes_agree": "同意票",
+    "votes_disagree": "反对票",
+    "minutes": "评议记录",
+    "starts_on": "开始日期",
+    "days": "公示天数",
+    "ends_on": "结束日期",
+    "opinion": "意见",
+    "reason": "理由",
+    "mode": "消除方式",
+    "channel": "发现渠道",
+    "category": "类别",
+    "risk_types": "风险类型",
+    "description": "情况说明",
+    "type": "措施类型",
+    "content": "内容",
+    "amount": "金额(元)",
+    "status": "状态",
+    "summary": "帮扶计划",
+    "helper_name": "帮扶责任人",
+    "helper_phone": "责任人电话",
+    "helper_unit": "责任人单位",
+    "contact_name": "监测联系人",
+    "contact_phone": "联系人电话",
+    "contact_unit": "联系人单位",
+}
+_CHOICES: dict[str, Any] = {
+    "mode": EliminationMode,
+    "channel": Channel,
+    "category": Category,
+    "type": MeasureType,
+    "status": MeasureStatus,
+}
+
+
+# ---------------------------------------------------------------------------- case page
+
+
+def _shown_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key == "risk_types" and isinstance(value, list):
+        return "、".join(notices.risk_labels([str(v) for v in value]))
+    choices = _CHOICES.get(key)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if key in {"helper_phone", "contact_phone"}:
+        return str(value or "")
+    return "" if value is None else str(value)
+
+
+def _history(case: Case) -> list[dict[str, Any]]:
+    out = []
+    for event in case.events.all():
+        actor = event.actor
+        body = [
+            (BODY_LABELS.get(k, k), _shown_value(k, v))
+            for k, v in event.body.items()
+            if k in BODY_LABELS and v not in (None, "", [])
+        ]
+        out.append(
+            {
+                "label": EVENT_LABELS.get(event.action, event.action),
+                "action": event.action,
+                "at": event.at,
+                "actor": (actor.get_full_name() or actor.username) if actor else "",
+                "role": Role(actor.role).label if actor else "",
+                # Plans and measures do not move the case: no state to show for them.
+                "to_state": State(event.to_state).label
+                if event.to_state in State.values
+                and (event.action in workflow.ACTION_LABELS or event.action == "report")
+                else "",
+                "body": body,
+            }
+        )
+    return out
+
+
+def _members(case: Case, user: User) -> list[dict[str, Any]]:
+    full = user.sees_personal_data
+    return [
+        {
+            "name": m.person.name,
+            "relation": m.relation,
+            "id_number": m.person.id_number if full else mask(m.person.id_number),
+            "labour": m.person.labour,
+            "health": m.person.health,
+        }
+        for m in case.household.current_memberships().order_by("id")
+    ]
+
+
+def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    user = _user(request)
+    today = clock.today()
+    household = case.household
+    plan = selectors.household_plan(household)
+    measures = selectors.household_measures(household)
+    may_assist = user.role in services.PLAN_ROLES and case.state in selectors.PLAN_STATES
+    plan_initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS} if plan else {}
+    return {
+        "case": case,
+        "household": household,
+        "phone": household.phone if user.sees_personal_data else mask_phone(household.phone),
+        "members": _members(case, user),
+        "risk_labels": notices.risk_labels(case.risk_types),
+        "overdue": selectors.is_overdue(case, today),
+        "history": _history(case),
+        "documents": registry_selectors.household_documents(household=household),
+        "plan": plan,
+        "measures": measures,
+        "inconsistencies": selectors.consistency_warnings(case, measures=measures, plan=plan),
+        "actions": [(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed_actions(case, user)],
+        "may_assist": may_assist,
+        "plan_form": PlanForm(initial=plan_initial) if may_assist else None,
+        "measure_form": MeasureForm(prefix="m") if may_assist else None,
+        "in_elimination": case.state in ELIMINATION_STATES or case.state == State.ELIMINATED,
+        "identifying": case.state in IDENTIFICATION_STATES,
+        "identified": case.state in IDENTIFIED_STATES,
+        "has_notice": case.notice_starts_on is not None
+        or any(e.action == "publicize" for e in case.events.all()),
+        "latest_income": registry_selectors.household_latest_income(household=household),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return render(request, "monitoring/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    """One form per workflow action; a refusal is shown on the form in plain words."""
+    user = _user(request)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("未知的操作")
+    case = _case(request, case_id)
+    refusal: dict[str, str] | None = None
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                services.case_act(
+                    user=user,
+                    case_id=case.pk,
+                    action=action,
+                    body=form.body(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except FangpinError as exc:
+                _raise_http(exc)
+                refusal, status = _refusal(exc), exc.status
+            else:
+                messages.success(request, f"已办理「{workflow.ACTION_LABELS[action]}」。")
+                return redirect("monitoring:case_detail", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        form = form_class(initial={"version": case.version})
+        if action not in workflow.allowed_actions(case, user):
+            if user.role not in workflow.roles_for_action(action):
+                raise PermissionDenied(f"您的角色不能执行「{workflow.ACTION_LABELS[action]}」")
+            refusal = {
+                "detail": f"当前环节「{case.get_state_display()}」不能办理"
+                f"「{workflow.ACTION_LABELS[action]}」。",
+                "advice": GUARD_ADVICE[GuardCode.ACTION_NOT_ALLOWED],
+                "code": GuardCode.ACTION_NOT_ALLOWED,
+            }
+    return render(
+        request,
+        "monitoring/case_action.html",
+        {
+            "case": case,
+            "action": action,
+            "action_label": workflow.ACTION_LABELS[action],
+            "form": form,
+            "refusal": refusal,
+            "elimination": case.state in ELIMINATION_STATES,
+            "risk_labels": notices.risk_labels(case.risk_types),
+            "overdue": selectors.is_overdue(case),
+            "identifying": case.state in IDENTIFICATION_STATES,
+        },
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------- report
+
+
+@login_required
+def case_report(request: HttpRequest) -> HttpResponse:
+    """Report a household (from its page, ?household=ID, or found by a search here)."""
+    user = _user(request)
+    if user.role not in workflow.REPORT_ROLES:
+        raise PermissionDenied("您的角色不能上报监测对象")
+    raw = request.POST.get("household") or request.GET.get("household")
+    household = None
+    if raw and raw.isdigit():
+        try:
+            household = registry_selectors.household_get(user=user, household_id=raw)
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+    refusal = None
+    status = 200
+    if request.method == "POST" and household is not None:
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_create(
+                    user=user,
+                    household=household,
+                    channel=data["channel"],
+                    category=data["category"],
+                    risk_types=data["risk_types"],
+                    description=data["description"],
+                )
+            except FangpinError as exc:
+                _raise_http(exc)
+                refusal, status = _refusal(exc), exc.status
+            else:
+                messages.success(request, f"已上报,纳入监测时限为 {case.deadline:%Y年%m月%d日}。")
+                return redirect("monitoring:case_detail", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        initial: dict[str, Any] = {"channel": Channel.CADRE_VISIT}
+        if household is not None:
+            initial["household"] = household.pk
+            initial["category"] = (
+                Category.UNSTABLE if household.is_alleviated else Category.MARGINAL
+            )
+        form = ReportForm(initial=initial)
+    q = request.GET.get("q", "").strip()
+    found = (
+        list(registry_selectors.household_list(user=user, q=q)[:20]) if q and not household else []
+    )
+    open_case = registry_selectors.household_open_case(household=household) if household else None
+    return render(
+        request,
+        "monitoring/case_report.html",
+        {
+            "household": household,
+            "form": form,
+            "refusal": refusal,
+            "q": q,
+            "found": found,
+            "open_case": open_case,
+        },
+        status=status,
+    )

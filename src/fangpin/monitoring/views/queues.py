@@ -1,0 +1,140 @@
+"""The 待办 queue and the case list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case as When_
+from django.db.models import QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fangpin.accounts.models import Role, User
+from fangpin.core.errors import FangpinError
+from fangpin.policy.services import parameter_int
+from fangpin.screening import selectors as screening_selectors
+from fangpin.screening.models import Warning
+
+from .. import clock, selectors, workflow
+from ..models import (
+    IDENTIFICATION_STATES,
+    Case,
+    State,
+)
+from .common import _user
+
+PAGE_SIZE = 50
+QUEUE_LIMIT = 100
+
+
+# ---------------------------------------------------------------------------- 待办
+
+
+def _acting_states(role: str) -> list[str]:
+    """States in which the role moves a case on (the workflow table; refusals not counted).
+
+    A monitored household is not waiting for anyone until it is due for elimination review:
+    the village's queue lists those separately (see `todo`).
+    """
+    return sorted(
+        {
+            t.source
+            for t in workflow.TRANSITIONS
+            if role in t.roles and t.action != "reject" and t.source != State.MONITORED
+        }
+    )
+
+
+def _oldest_overdue_first(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    late = When_(When(selectors.overdue_q(today), then=Value(0)), default=Value(1))
+    return qs.annotate(late=late).order_by("late", "deadline", "id")
+
+
+@dataclass
+class Row:
+    case: Case
+    overdue: bool
+    actions: list[tuple[str, str]]
+
+    @property
+    def identifying(self) -> bool:
+        """Still before county approval: the inclusion deadline is what matters."""
+        return self.case.state in IDENTIFICATION_STATES
+
+
+def _rows(cases: list[Case], user: User, today: dt.date) -> list[Row]:
+    return [
+        Row(
+            case=c,
+            overdue=selectors.is_overdue(c, today),
+            actions=[(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed_actions(c, user)],
+        )
+        for c in cases
+    ]
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """What waits for this cadre now, oldest and overdue first."""
+    user = _user(request)
+    today = clock.today()
+    states = _acting_states(user.role)
+    context: dict[str, Any] = {"states": states}
+    if states:
+        qs = _oldest_overdue_first(selectors.case_list(user=user, state=",".join(states)), today)
+        context["case_count"] = qs.count()
+        context["case_rows"] = _rows(list(qs[:QUEUE_LIMIT]), user, today)
+        context["overdue_count"] = qs.filter(selectors.overdue_q(today)).count()
+    if user.role == Role.VILLAGE:
+        warnings = screening_selectors.warning_list(user=user, status=Warning.Status.OPEN)
+        context["warning_count"] = warnings.count()
+        context["warnings"] = [
+            (w, screening_selectors.is_overdue(w, today))
+            for w in warnings.order_by("deadline", "id")[:QUEUE_LIMIT]
+        ]
+        months = parameter_int("elimination_min_months_monitored")
+        due_by = clock.add_months(today, -months)
+        review = selectors.case_list(user=user, state=State.MONITORED).filter(
+            identified_on__lte=due_by
+        )
+        context["review_count"] = review.count()
+        context["review_months"] = months
+        context["review"] = list(review.order_by("identified_on", "id")[:QUEUE_LIMIT])
+    context["queue_limit"] = QUEUE_LIMIT
+    context["may_report"] = user.role in workflow.REPORT_ROLES
+    return render(request, "monitoring/todo.html", context)
+
+
+# ---------------------------------------------------------------------------- list
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = clock.today()
+    state = request.GET.get("state", "")
+    overdue = request.GET.get("overdue") == "1"
+    try:
+        qs = selectors.case_list(user=user, state=state or None, overdue=True if overdue else None)
+    except FangpinError as exc:
+        messages.error(request, exc.detail)
+        qs = selectors.case_list(user=user)
+        state = ""
+    page = Paginator(_oldest_overdue_first(qs, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/case_list.html",
+        {
+            "page": page,
+            "rows": _rows(list(page.object_list), user, today),
+            "state": state,
+            "overdue": overdue,
+            "states": State.choices,
+            "may_report": user.role in workflow.REPORT_ROLES,
+        },
+    )

@@ -1,0 +1,99 @@
+"""Recording a household's income for a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from fangpin.core.errors import BadValue
+from fangpin.core.money import yuan
+
+from ..models import IncomeRecord
+from .common import (
+    INVALID_AMOUNT,
+    INVALID_YEAR,
+    NEGATIVE_AMOUNT,
+    NO_MEMBERS,
+    _save,
+    _today,
+    _writable_household,
+)
+
+if TYPE_CHECKING:
+    from fangpin.accounts.models import User
+
+
+def _amount(value: object, label: str) -> Decimal:
+    if value is None or value == "":
+        return Decimal("0.00")
+    try:
+        amount = yuan(value)
+    except (InvalidOperation, ValueError):
+        raise BadValue(f"{label}应为金额(元)", code=INVALID_AMOUNT) from None
+    if amount < 0:
+        raise BadValue(f"{label}不能为负数", code=NEGATIVE_AMOUNT)
+    return amount
+
+
+def per_capita_net(
+    *,
+    wage: Decimal,
+    operating: Decimal,
+    property: Decimal,
+    transfer: Decimal,
+    operating_cost: Decimal,
+    members: int,
+) -> tuple[Decimal, Decimal]:
+    """(家庭纯收入, 人均纯收入) per DOMAIN §2, in yuan with two places."""
+    net = yuan(wage + operating + property + transfer - operating_cost)
+    return net, yuan(net / members)
+
+
+@transaction.atomic
+def income_record(
+    *,
+    user: User,
+    household_id: int | str,
+    year: int,
+    wage: object = 0,
+    operating: object = 0,
+    property: object = 0,
+    transfer: object = 0,
+    operating_cost: object = 0,
+    insurance_payout: object = 0,
+    out_of_pocket_medical: object = 0,
+    recorded_on: dt.date | None = None,
+) -> IncomeRecord:
+    """Record a household's income for a year; per-capita net uses today's member count."""
+    household = _writable_household(user, household_id)
+    today = _today()
+    if not 2000 <= int(year) <= today.year + 1:
+        raise BadValue(f"年度 {year} 不合理", code=INVALID_YEAR)
+    members = household.memberships.filter(ended_on__isnull=True).count()
+    if members == 0:
+        raise BadValue("该户没有现有成员,无法计算人均收入", code=NO_MEMBERS)
+    amounts = {
+        "wage": _amount(wage, "工资性收入"),
+        "operating": _amount(operating, "生产经营性收入"),
+        "property": _amount(property, "财产性收入"),
+        "transfer": _amount(transfer, "转移性收入"),
+        "operating_cost": _amount(operating_cost, "生产经营性支出"),
+    }
+    net, per_capita = per_capita_net(**amounts, members=members)
+    record = IncomeRecord(
+        household=household,
+        year=int(year),
+        recorded_on=recorded_on or today,
+        insurance_payout=_amount(insurance_payout, "理赔收入"),
+        out_of_pocket_medical=_amount(out_of_pocket_medical, "合规自付支出"),
+        members=members,
+        net_income=net,
+        per_capita_net=per_capita,
+        recorded_by=user,
+        **amounts,
+    )
+    _save(record, user)
+    return record

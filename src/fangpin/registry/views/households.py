@@ -1,0 +1,237 @@
+"""The household list and the household page (户档) with its sections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from fangpin.accounts.models import User
+from fangpin.core import idcard
+from fangpin.core.errors import NotFound
+from fangpin.policy.services import monitoring_line
+from fangpin.regions.models import PREFIX_LENGTH, Region
+from fangpin.regions.selectors import region_children, region_get
+
+from .. import selectors
+from ..choices import Relation
+from ..forms import DocumentForm, GuaranteeForm, IncomeForm, MemberAddForm, MemberEndForm
+from ..models import Household, Membership
+from .common import _household, _is_htmx, _user, may_write
+
+PAGE_SIZE = 20
+
+
+def _region_path(user: User, region: Region) -> list[Region]:
+    """The regions from the user's own down to `region` (for the breadcrumb), one query."""
+    own = user.region_prefix or ""
+    lengths = [
+        n for n in sorted(set(PREFIX_LENGTH.values())) if len(own) <= n <= len(region.prefix)
+    ]
+    prefixes = [region.prefix[:n] for n in lengths]
+    return list(Region.objects.filter(prefix__in=prefixes).order_by("prefix"))
+
+
+def _row(household: Household, full: bool) -> dict[str, Any]:
+    heads = getattr(household, "current_heads", [])
+    head_id = heads[0].person.id_number if heads else ""
+    return {
+        "id": household.pk,
+        "number": household.number,
+        "head_name": household.head_name,
+        "head_id": head_id if full else idcard.mask(head_id),
+        "phone": household.phone if full else idcard.mask_phone(household.phone),
+        "village": household.village.name,
+        "member_count": household.member_count,
+        "is_alleviated": household.is_alleviated,
+    }
+
+
+@login_required
+@require_GET
+def household_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    q = request.GET.get("q", "").strip()[:64]
+    code = request.GET.get("region", "").strip()
+    if user.region is None:
+        raise PermissionDenied("您的账号未绑定区划")
+    try:
+        region = region_get(user=user, code=code) if code else user.region
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    households = selectors.household_list(
+        user=user, region=region.code if code else None, q=q or None
+    ).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(
+                ended_on__isnull=True, relation=Relation.HEAD
+            ).select_related("person"),
+            to_attr="current_heads",
+        )
+    )
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    full = user.sees_personal_data
+    context = {
+        "q": q,
+        "region": region,
+        "region_path": _region_path(user, region),
+        "children": list(region_children(user=user, code=region.code)),
+        "page": page,
+        "rows": [_row(h, full) for h in page.object_list],
+        "may_write": may_write(user),
+    }
+    if _is_htmx(request) and request.headers.get("HX-Target") == "results":
+        return render(request, "registry/_household_results.html", context)
+    return render(request, "registry/household_list.html", context)
+
+
+def _income_rows(household: Household) -> list[dict[str, Any]]:
+    lines: dict[int, Decimal | None] = {}
+    rows = []
+    for record in selectors.household_incomes(household=household):
+        if record.year not in lines:
+            lines[record.year] = monitoring_line(record.year)
+        line = lines[record.year]
+        rows.append(
+            {
+                "record": record,
+                "line": line,
+                "below": line is not None and record.per_capita_net <= line,
+            }
+        )
+    return rows
+
+
+def _guarantee_items(household: Household) -> tuple[Any, list[dict[str, Any]]]:
+    g = selectors.household_guarantee(household=household)
+    if g is None:
+        return None, []
+    items = [
+        {"label": "不愁吃", "ok": g.food_ok, "value": "是" if g.food_ok else "否"},
+        {"label": "不愁穿", "ok": g.clothing_ok, "value": "是" if g.clothing_ok else "否"},
+        {
+            "label": "义务教育",
+            "ok": g.education_ok,
+            "value": "有保障" if g.education_ok else "有失学辍学",
+        },
+        {
+            "label": "基本医疗",
+            "ok": g.medical_ok,
+            "value": "有保障" if g.medical_ok else "有成员未参保",
+        },
+        {"label": "住房安全", "ok": g.housing_ok, "value": g.get_housing_grade_display()},
+        {"label": "饮水安全", "ok": g.water_ok, "value": "有保障" if g.water_ok else "有问题"},
+    ]
+    return g, items
+
+
+def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    rows = []
+    for m in memberships:
+        p = m.person
+        rows.append(
+            {
+                "membership": m,
+                "person": p,
+                "id_number": p.id_number if full else idcard.mask(p.id_number),
+                "phone": p.phone if full else idcard.mask_phone(p.phone),
+                "age": p.age_on(m.ended_on or today),
+            }
+        )
+    return rows
+
+
+def _household_context(request: HttpRequest, household: Household, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    full = user.sees_personal_data
+    guarantee, guarantee_items = _guarantee_items(household)
+    writer = may_write(user)
+    context: dict[str, Any] = {
+        "household": household,
+        "phone": household.phone if full else idcard.mask_phone(household.phone),
+        "members": _member_rows(selectors.household_members(household=household), full),
+        "past_members": _member_rows(selectors.household_past_members(household=household), full),
+        "incomes": _income_rows(household),
+        "current_line": monitoring_line(timezone.localdate().year),
+        "guarantee": guarantee,
+        "guarantee_items": guarantee_items,
+        "guarantee_problem": any(not i["ok"] for i in guarantee_items),
+        "documents": selectors.household_documents(household=household),
+        "history": selectors.household_history(user=user, household=household),
+        "may_write": writer,
+        "open_case": selectors.household_open_case(household=household),
+        "may_report_case": user.role == "village",
+    }
+    if writer:
+        context["income_form"] = forms.get("income_form") or IncomeForm()
+        context["guarantee_form"] = forms.get("guarantee_form") or GuaranteeForm(
+            initial=_guarantee_initial(guarantee)
+        )
+        context["document_form"] = forms.get("document_form") or DocumentForm()
+        context["member_add_form"] = forms.get("member_add_form") or MemberAddForm()
+        context["member_end_form"] = forms.get("member_end_form") or MemberEndForm(
+            members=_member_choices(context["members"])
+        )
+    return context
+
+
+def _member_choices(rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    return [(r["person"].pk, f"{r['person'].name}({r['membership'].relation})") for r in rows]
+
+
+def _guarantee_initial(guarantee: Any) -> dict[str, Any]:
+    if guarantee is None:
+        return {
+            "food_ok": True,
+            "clothing_ok": True,
+            "education_ok": True,
+            "medical_ok": True,
+            "housing_grade": "A",
+            "water_ok": True,
+        }
+    return {
+        "food_ok": guarantee.food_ok,
+        "clothing_ok": guarantee.clothing_ok,
+        "education_ok": guarantee.education_ok,
+        "medical_ok": guarantee.medical_ok,
+        "housing_grade": guarantee.housing_grade,
+        "water_ok": guarantee.water_ok,
+        "assessed_on": guarantee.assessed_on,
+    }
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    return render(request, "registry/household_detail.html", _household_context(request, household))
+
+
+def _section_response(
+    request: HttpRequest,
+    household: Household,
+    template: str,
+    *,
+    ok: bool,
+    status_if_full: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    """htmx: the changed section (and the history, out of band); plain POST: the page."""
+    if _is_htmx(request):
+        context = _household_context(request, household, **forms)
+        context["section_ok"] = ok
+        return render(request, template, context)
+    if ok:
+        return redirect("registry:household_detail", household_id=household.pk)
+    context = _household_context(request, household, **forms)
+    return render(request, "registry/household_detail.html", context, status=status_if_full)

@@ -1,0 +1,124 @@
+"""Forms posted from the household page: income, guarantees and archive documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.views.decorators.http import require_GET, require_POST
+
+from fangpin.core.errors import FangpinError
+
+from .. import selectors, services
+from ..forms import DocumentForm, GuaranteeForm, IncomeForm
+from .common import _household, _raise_http, _user
+from .households import _section_response
+
+
+@login_required
+@require_POST
+def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    form = IncomeForm(request.POST)
+    ok = False
+    if form.is_valid():
+        try:
+            # The form's fields are named as the service's arguments.
+            record = services.income_record(
+                user=_user(request), household_id=household.pk, **form.cleaned_data
+            )
+        except FangpinError as exc:
+            _raise_http(exc)
+            form.add_error(None, exc.detail)
+        else:
+            ok = True
+            messages.success(
+                request, f"已记录 {record.year} 年收入,人均纯收入 {record.per_capita_net} 元"
+            )
+            form = IncomeForm()
+    return _section_response(
+        request,
+        household,
+        "registry/_income_section.html",
+        ok=ok,
+        status_if_full=400,
+        income_form=form,
+    )
+
+
+@login_required
+@require_POST
+def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    form: GuaranteeForm | None = GuaranteeForm(request.POST)
+    ok = False
+    if form is not None and form.is_valid():
+        try:
+            services.guarantees_set(
+                user=_user(request), household_id=household.pk, **form.cleaned_data
+            )
+        except FangpinError as exc:
+            _raise_http(exc)
+            form.add_error(None, exc.detail)
+        else:
+            ok = True
+            messages.success(request, "已更新两不愁三保障及饮水情况")
+            form = None
+    return _section_response(
+        request,
+        household,
+        "registry/_guarantee_section.html",
+        ok=ok,
+        status_if_full=400,
+        guarantee_form=form,
+    )
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    form: DocumentForm | None = DocumentForm(request.POST, request.FILES)
+    assert form is not None
+    ok = False
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.archive_document_add(
+                user=_user(request),
+                household_id=household.pk,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                file=upload,
+                filename=upload.name,
+            )
+        except FangpinError as exc:
+            _raise_http(exc)
+            form.add_error(None, exc.detail)
+        else:
+            ok = True
+            messages.success(request, "资料已归入户档")
+            form = None
+    return _section_response(
+        request,
+        household,
+        "registry/_documents_section.html",
+        ok=ok,
+        status_if_full=400,
+        document_form=form,
+    )
+
+
+@login_required
+@require_GET
+def document_download(
+    request: HttpRequest, household_id: int, document_id: int
+) -> HttpResponseBase:
+    # Files are served through the household's scope, never from a public media URL.
+    household = _household(request, household_id)
+    for document in selectors.household_documents(household=household):
+        if document.pk == document_id:
+            name = (document.file.name or "document").rsplit("/", 1)[-1]
+            return FileResponse(document.file.open("rb"), filename=name)
+    raise Http404("资料不存在")
