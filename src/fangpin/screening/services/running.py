@@ -1,14 +1,11 @@
-"""Screening use cases: upload a batch, run it (in the worker), act on warnings."""
+"""Running a batch in the worker: the engine call, then all warnings in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import re
 import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -16,158 +13,27 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from django.core.files import File
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from fangpin.accounts.models import Role, User
 from fangpin.core.deadlines import add_working_days
-from fangpin.core.errors import BadValue, Conflict, FangpinError, Forbidden
+from fangpin.core.errors import FangpinError
 from fangpin.core.idcard import mask
 from fangpin.core.scoping import code_range
 from fangpin.policy.services import parameter, parameter_int
 from fangpin.registry.models import Household, Person
 
-from . import ingest
-from .engines import Hit, Job, Result, engine_get
-from .engines.sql import REF_BASE
-from .export import registry_export, screening_dir
-from .models import Batch, Source, Warning
-from .rules import Rule, rules_for
+from .. import ingest
+from ..engines import Hit, Job, Result, engine_get
+from ..engines.sql import REF_BASE
+from ..export import registry_export
+from ..models import Batch, Warning
+from ..rules import Rule, rules_for
+from .common import EVIDENCE_ROWS, batch_dir, period_bounds
 
 log = logging.getLogger(__name__)
-
-UPLOAD_ROLES = frozenset({Role.DEPARTMENT, Role.COUNTY})
-ACT_ROLES = frozenset({Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY})
-ENGINES = ("duckdb", "spark")
-EVIDENCE_ROWS = 50
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    match = _PERIOD.match(period or "")
-    if not match:
-        raise BadValue("数据期间应为 YYYY-MM 格式,例如 2024-03", code="invalid_period")
-    year, month = int(match.group(1)), int(match.group(2))
-    start = dt.date(year, month, 1)
-    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    return start, end
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def batch_upload(
-    *,
-    user: User | None,
-    source: str,
-    period: str,
-    file: UploadedFile | Path,
-    original_name: str | None = None,
-    engine: str = "duckdb",
-    enqueue: bool = True,
-) -> Batch:
-    """Check a department file and queue it for screening.
-
-    The file is checked (format, header, column types) before a batch exists: a wrong file
-    leaves nothing behind. The run itself happens in the worker, after commit. `user` None is
-    the operator at the server's command line (`fangpin screen`), acting for the whole city.
-    """
-    if user is not None and user.role not in UPLOAD_ROLES:
-        raise Forbidden("只有部门用户和县级用户可以上传部门数据")
-    if source not in Source.values:
-        raise BadValue(f"未知的数据来源:{source}", code="unknown_source")
-    period_bounds(period)
-    if engine not in ENGINES:
-        raise BadValue("筛查引擎只能是 duckdb 或 spark", code="invalid_engine")
-    region_id = user.region_id if user is not None else _top_region()
-    if region_id is None:
-        raise Forbidden("用户没有所属区划")
-    name = original_name or file.name or ""
-    name = Path(name).name
-    ingest.file_format(name)
-    incoming = screening_dir() / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    temp: Path | None = None
-    try:
-        if isinstance(file, UploadedFile):
-            temp = incoming / f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-            with temp.open("wb") as out:
-                for chunk in file.chunks():
-                    out.write(chunk)
-            path = temp
-        else:
-            path = Path(file)
-        ingest.inspect(path, source=source, original_name=name)
-        digest = _sha256(path)
-        with transaction.atomic():
-            batch = Batch(
-                source=source,
-                period=period,
-                region_id=region_id,
-                original_name=name[:255],
-                sha256=digest,
-                engine=engine,
-                uploaded_by=user,
-            )
-            with path.open("rb") as fh:
-                batch.file.save(name, File(fh), save=False)
-            try:
-                batch.save()
-            except Exception:
-                batch.file.delete(save=False)
-                raise
-            if enqueue:
-                transaction.on_commit(lambda: _enqueue(batch.pk))
-    finally:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-    return batch
-
-
-def _top_region() -> str | None:
-    from fangpin.regions.models import Region
-
-    return (
-        Region.objects.filter(parent__isnull=True)
-        .order_by("code")
-        .values_list("code", flat=True)
-        .first()
-    )
-
-
-def _enqueue(batch_id: int) -> None:
-    from .jobs import batch_enqueue
-
-    batch_enqueue(batch_id)
-
-
-def batch_rerun(*, user: User, batch: Batch) -> Batch:
-    """Queue a failed batch again (a crash left nothing behind, so it simply runs anew)."""
-    if user.role not in UPLOAD_ROLES:
-        raise Forbidden("只有部门用户和县级用户可以重新筛查")
-    with transaction.atomic():
-        locked = Batch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status not in (Batch.Status.FAILED, Batch.Status.DONE):
-            raise Conflict("该批次正在排队或筛查中", code="batch_busy")
-        locked.status = Batch.Status.QUEUED
-        locked.progress = 0
-        locked.error = ""
-        locked.save(update_fields=["status", "progress", "error"])
-        transaction.on_commit(lambda: _enqueue(locked.pk))
-    return locked
-
-
-def batch_dir(batch_id: int) -> Path:
-    return screening_dir() / "batches" / str(batch_id)
 
 
 def _progress(batch_id: int) -> Callable[[int, str], None]:
@@ -408,50 +274,3 @@ def _prefix(batch: Batch) -> str:
 def _period(batch: Batch) -> dict[str, object]:
     start, _ = period_bounds(batch.period)
     return {"period": batch.period, "period_year": start.year}
-
-
-# --- warnings -----------------------------------------------------------------------------
-
-
-def _open_for_update(user: User, warning: Warning) -> Warning:
-    if user.role not in ACT_ROLES:
-        raise Forbidden("您的角色不能处理预警")
-    locked = Warning.objects.select_for_update().get(pk=warning.pk)
-    if locked.status != Warning.Status.OPEN:
-        raise Conflict("该预警已处理", code="warning_not_open")
-    return locked
-
-
-def warning_dismiss(*, user: User, warning: Warning, reason: str) -> Warning:
-    """Dismiss a warning after checking: the reason is kept."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise BadValue("请填写排除理由", code="reason_required")
-    with transaction.atomic():
-        locked = _open_for_update(user, warning)
-        locked.status = Warning.Status.DISMISSED
-        locked.dismiss_reason = reason
-        locked.resolved_by = user
-        locked.resolved_at = timezone.now()
-        locked._change_reason = "排除预警"  # type: ignore[attr-defined]
-        locked.save(update_fields=["status", "dismiss_reason", "resolved_by", "resolved_at"])
-    return locked
-
-
-def warning_open_case(
-    *, user: User, warning: Warning, category: str, risk_types: Iterable[str]
-) -> Any:
-    """Open a monitoring case from a warning (channel department_warning), linked both ways."""
-    from fangpin.monitoring.services import case_create
-
-    with transaction.atomic():
-        locked = _open_for_update(user, warning)
-        return case_create(
-            user=user,
-            household=locked.household,
-            channel="department_warning",
-            category=category,
-            risk_types=list(risk_types),
-            description=locked.message,
-            warning=locked,
-        )

@@ -1,0 +1,42 @@
+"""What every part of reading a file shares: the inspection result, the error, cell text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from fangpin.core.errors import BadValue
+
+SAMPLE_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Inspected:
+    fmt: str
+    # column name -> the header as written in the file (parquet, xlsx) or its position (csv)
+    columns: dict[str, str]
+    positions: dict[str, int]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    width: int = 0  # number of header cells (csv)
+    # Parquet columns already typed: column name -> "date", "number" or "bool"
+    native: dict[str, str] | None = None
+
+
+def _fail(detail: str, code: str, extra: Any = None) -> BadValue:
+    return BadValue(detail, code=code, extra=extra)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
