@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -226,49 +226,24 @@ def household_history(*, user: User, household: Household, limit: int = 200) -> 
     hid = household.pk
     person_ids = list(household.memberships.values_list("person_id", flat=True))
     names = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "name"))
+    # (model, rows of its history for this household, section label, which row it was)
+    sources: list[tuple[type[Model], dict[str, Any], str, Callable[[Any], str]]] = [
+        (Household, {"id": hid}, "农户信息", lambda r: ""),
+        (
+            Membership,
+            {"household_id": hid},
+            "家庭成员",
+            lambda r: f"{names.get(r.person_id, '')}({r.relation})",
+        ),
+        (Person, {"id__in": person_ids}, "人员信息", lambda r: r.name),
+        (IncomeRecord, {"household_id": hid}, "收入核算", lambda r: f"{r.year}年"),
+        (Guarantee, {"household_id": hid}, "两不愁三保障及饮水", lambda r: ""),
+        (ArchiveDocument, {"household_id": hid}, "户档资料", lambda r: r.title),
+    ]
     entries: list[HistoryEntry] = []
-    entries += _entries(
-        Household.history.filter(id=hid).select_related("history_user"),  # type: ignore[attr-defined]
-        Household,
-        "农户信息",
-        lambda r: "",
-        personal,
-    )
-    entries += _entries(
-        Membership.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
-        Membership,
-        "家庭成员",
-        lambda r: f"{names.get(r.person_id, '')}({r.relation})",
-        personal,
-    )
-    entries += _entries(
-        Person.history.filter(id__in=person_ids).select_related("history_user"),  # type: ignore[attr-defined]
-        Person,
-        "人员信息",
-        lambda r: r.name,
-        personal,
-    )
-    entries += _entries(
-        IncomeRecord.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
-        IncomeRecord,
-        "收入核算",
-        lambda r: f"{r.year}年",
-        personal,
-    )
-    entries += _entries(
-        Guarantee.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
-        Guarantee,
-        "两不愁三保障及饮水",
-        lambda r: "",
-        personal,
-    )
-    entries += _entries(
-        ArchiveDocument.history.filter(household_id=hid).select_related("history_user"),  # type: ignore[attr-defined]
-        ArchiveDocument,
-        "户档资料",
-        lambda r: r.title,
-        personal,
-    )
+    for model, lookup, label, describe in sources:
+        rows = model.history.filter(**lookup).select_related("history_user")  # type: ignore[attr-defined]
+        entries += _entries(rows, model, label, describe, personal)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from fangpin.accounts.models import User
 from fangpin.core.errors import BadValue
 from fangpin.core.scoping import get_scoped, scoped
+from fangpin.regions.selectors import scoped_in_region
 
 from .models import Batch, Warning
 
@@ -34,10 +35,8 @@ def warning_list(
         raise BadValue(f"未知的预警状态:{status}", code="invalid_status")
     if region and not region.isdigit():
         raise BadValue("区划代码应为数字", code="invalid_region")
-    qs = scoped(
-        Warning.objects.select_related("household__village", "person", "batch"),
-        user,
-        prefix=_prefix(region),
+    qs = scoped_in_region(
+        Warning.objects.select_related("household__village", "person", "batch"), user, region
     )
     if status:
         qs = qs.filter(status=status)
@@ -63,12 +62,3 @@ def is_overdue(warning: Warning, today: dt.date | None = None) -> bool:
 
 def open_warning_count(*, user: User, region: str | None = None) -> int:
     return warning_list(user=user, region=region, status=Warning.Status.OPEN).count()
-
-
-def _prefix(region: str | None) -> str | None:
-    """The digits that begin every village code under a region (410421 -> "410421")."""
-    if not region:
-        return None
-    from fangpin.regions.models import Region
-
-    return Region.objects.filter(pk=region).values_list("prefix", flat=True).first() or region
