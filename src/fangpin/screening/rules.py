@@ -33,6 +33,7 @@ RISK_TYPES = frozenset(
     | {"07", "09", "99"}
 )
 _FIELD = re.compile(r"\{(\w+)\}")
+_EVIDENCE = sqlglot.parse_one("list(ref)", read="duckdb").sql(dialect="duckdb")
 
 
 class RuleError(ValueError):
@@ -49,6 +50,7 @@ class Rule:
     message: str
     query: str
     outputs: tuple[str, ...]
+    columns: frozenset[str]  # the view columns the query reads
 
     def render(self, fields: dict[str, object]) -> str:
         """The warning's sentence. Only `{field}` is replaced: no format mini-language."""
@@ -64,119 +66,6 @@ class Rule:
             return node
 
         return tree.transform(bind).sql(dialect=dialect)
-
-    def two_pass_sql(self, values: dict[str, object], dialect: str) -> tuple[str, str]:
-        """The query split for speed: (households hit, the query for those households only).
-
-        Collecting evidence lists for every group and then discarding most of them in HAVING
-        is the costly part of a rule; the first pass finds the hits without lists, the second
-        builds lists for their households alone. Every row of a kept household is kept, so
-        each group aggregates exactly as in the one-pass query: the results are the same.
-        """
-        full = sqlglot.parse_one(self.bound_sql(values, dialect), read=dialect)
-        assert isinstance(full, exp.Select)  # checked when the rule was loaded
-        lean = full.copy()
-        lean.set("expressions", [e for e in lean.expressions if e.alias_or_name != "evidence"])
-        first = f"SELECT DISTINCT household_id FROM ({lean.sql(dialect=dialect)}) AS hits"
-        second = full.where("household_id IN (SELECT household_id FROM rule_hits)", copy=True)
-        return first, second.sql(dialect=dialect)
-
-
-@dataclass(frozen=True)
-class RuleGroup:
-    """Rules answered by one aggregation (see `rule_groups`).
-
-    `first` finds the households any of them hits (no evidence lists); `second` (run with
-    those households in `rule_hits`) returns one row per group: column `flags[i]` says whether
-    rule i hits it, `columns[i]` maps rule i's outputs to the merged columns, and
-    `evidence` names the merged columns holding evidence lists.
-    """
-
-    rules: tuple[Rule, ...]
-    first: str
-    second: str
-    flags: tuple[str, ...]
-    columns: tuple[dict[str, str], ...]
-    evidence: tuple[str, ...]
-
-
-_MERGE_BLOCKERS = ("joins", "with_", "order", "limit", "offset", "qualify", "distinct", "windows")
-
-
-def _merge_key(tree: exp.Select, dialect: str) -> tuple[str, ...] | None:
-    if any(tree.args.get(k) for k in _MERGE_BLOCKERS) or not tree.args.get("group"):
-        return None
-    where = tree.args.get("where")
-    return (
-        tree.args["from_"].sql(dialect=dialect),
-        where.sql(dialect=dialect) if where else "",
-        *sorted(g.sql(dialect=dialect) for g in tree.args["group"].expressions),
-    )
-
-
-def rule_groups(
-    rules: tuple[Rule, ...], values: dict[str, object], dialect: str
-) -> list[RuleGroup]:
-    """Rules reading the same view with the same WHERE and GROUP BY, merged into one query.
-
-    Several rules over a month of rows (the yearly medical totals) would each scan and group
-    the same rows; merged, the rows are grouped once and each rule keeps its own outputs and
-    HAVING as a flag column. A group's aggregates are those of each rule's own query (same
-    rows, same groups), so every rule gets exactly the hits it would get alone. Rules that
-    cannot be merged form groups of one.
-    """
-    buckets: dict[object, list[tuple[Rule, exp.Select]]] = {}
-    for i, rule in enumerate(rules):
-        tree = sqlglot.parse_one(rule.bound_sql(values, dialect), read=dialect)
-        assert isinstance(tree, exp.Select)  # checked when the rule was loaded
-        key = _merge_key(tree, dialect)
-        buckets.setdefault(key if key is not None else i, []).append((rule, tree))
-    return [_merge(members, dialect) for members in buckets.values()]
-
-
-def _merge(members: list[tuple[Rule, exp.Select]], dialect: str) -> RuleGroup:
-    base = members[0][1]
-    merged: dict[str, str] = {}  # expression (SQL) -> merged column name
-    expressions: list[exp.Expr] = []
-    columns: list[dict[str, str]] = []
-    evidence: set[str] = set()
-    flags: list[str] = []
-    havings: list[exp.Expression] = []
-    for i, (_, tree) in enumerate(members):
-        mapping: dict[str, str] = {}
-        for projection in tree.expressions:
-            body = projection.this if isinstance(projection, exp.Alias) else projection
-            text = body.sql(dialect=dialect)
-            if text not in merged:
-                merged[text] = f"c{len(merged)}"
-                expressions.append(exp.alias_(body.copy(), merged[text]))
-            mapping[projection.alias_or_name] = merged[text]
-        evidence.add(mapping["evidence"])
-        having = tree.args.get("having")
-        condition = having.this.copy() if having else exp.true()
-        havings.append(condition)
-        flags.append(f"h{i}")
-        expressions.append(exp.alias_(exp.func("coalesce", condition.copy(), exp.false()), f"h{i}"))
-        columns.append(mapping)
-    full = base.copy()
-    full.set("expressions", expressions)
-    if any(not isinstance(h, exp.Boolean) for h in havings):
-        full.set("having", exp.Having(this=exp.or_(*[h.copy() for h in havings])))
-    lean = full.copy()
-    lean.set("expressions", [e for e in expressions if e.alias not in evidence])
-    household = columns[0]["household_id"]
-    first = (
-        f"SELECT DISTINCT {household} AS household_id FROM ({lean.sql(dialect=dialect)}) AS hits"
-    )
-    second = full.where("household_id IN (SELECT household_id FROM rule_hits)", copy=True)
-    return RuleGroup(
-        rules=tuple(rule for rule, _ in members),
-        first=first,
-        second=second.sql(dialect=dialect),
-        flags=tuple(flags),
-        columns=tuple(columns),
-        evidence=tuple(sorted(evidence)),
-    )
 
 
 def _show(value: object) -> str:
@@ -237,6 +126,9 @@ def rule_parse(path: Path) -> Rule:
     missing = [c for c in REQUIRED_OUTPUT if c not in outputs]
     if missing:
         raise RuleError(f"{name}: the query must return {missing}")
+    evidence = next(e for e in tree.expressions if e.alias_or_name == "evidence")
+    if evidence.this.sql(dialect="duckdb") != _EVIDENCE:
+        raise RuleError(f"{name}: evidence must be list(ref): the rows behind the warning")
     return Rule(
         name=name,
         title=str(data["title"]),
@@ -246,6 +138,7 @@ def rule_parse(path: Path) -> Rule:
         message=str(data["message"]),
         query=str(data["query"]),
         outputs=outputs,
+        columns=frozenset(c.name for c in tree.find_all(exp.Column)),
     )
 
 
@@ -256,6 +149,10 @@ def rules_all() -> tuple[Rule, ...]:
 
 def rules_for(source: str) -> tuple[Rule, ...]:
     return tuple(r for r in rules_all() if r.source == source)
+
+
+def columns_read(rules: tuple[Rule, ...]) -> frozenset[str]:
+    return frozenset().union(*(r.columns for r in rules))
 
 
 def rule_titles() -> dict[str, str]:

@@ -11,11 +11,16 @@ from pathlib import Path
 
 import duckdb
 
-from .engines.sql import _check_char
+from .engines.cells import id_check_char
 
-# Every `MALFORMED_EVERY`-th row has a bad check digit, every `BAD_DATE_EVERY`-th a bad date.
+# Every `MALFORMED_EVERY`-th row has an ID number out of shape, every `WRONG_CHECK_EVERY`-th
+# one with a wrong check character, every `BAD_DATE_EVERY`-th a bad date. Others are written
+# the ways departments write them: 15 digits, full-width digits, spaces and a lower-case x.
 MALFORMED_EVERY = 997
+WRONG_CHECK_EVERY = 1013
 BAD_DATE_EVERY = 1009
+FIFTEEN_EVERY = 1021
+FULL_WIDTH_EVERY = 1031
 
 
 def registry_parquet(path: Path, persons: int, *, threads: int | None = None) -> None:
@@ -31,7 +36,7 @@ def registry_parquet(path: Path, persons: int, *, threads: int | None = None) ->
         )
         con.execute(
             f"""COPY (
-            SELECT person_id, f || {_check_char("f")} AS id_number, household_id,
+            SELECT person_id, f || {id_check_char("f")} AS id_number, household_id,
                    DATE '1940-01-01' + CAST((k // 1000) % 30000 AS INTEGER) AS birth_date,
                    CAST(NULL AS INTEGER) AS disability_grade,
                    household_id % 5 = 0 AS is_alleviated, 1 AS part
@@ -81,6 +86,12 @@ def medical_parquet(
             f"""COPY (
             SELECT
               CASE WHEN i % {MALFORMED_EVERY} = 0 THEN substr(f, 1, 17) || 'Y'
+                   WHEN i % {WRONG_CHECK_EVERY} = 0
+                        THEN f || CASE WHEN c = '0' THEN '1' ELSE '0' END
+                   WHEN i % {FIFTEEN_EVERY} = 0 AND substr(f, 7, 2) = '19'
+                        THEN substr(f, 1, 6) || substr(f, 9)
+                   WHEN i % {FULL_WIDTH_EVERY} = 0
+                        THEN translate(f || c, '0123456789X', '０１２３４５６７８９Ｘ')
                    WHEN i % 13 = 0 THEN ' ' || lower(f || c) || ' '
                    ELSE f || c END AS id_number,
               '参保人' AS name,
@@ -92,7 +103,7 @@ def medical_parquet(
               own AS out_of_pocket,
               h % 4 = 0 AS inpatient
             FROM (
-              SELECT i, h, f, {_check_char("f")} AS c,
+              SELECT i, h, f, {id_check_char("f")} AS c,
                      CAST(25000 * pow(((h // 7) % 1000000) / 1000000.0, 20) + 20
                           AS DECIMAL(18, 2)) AS own
               FROM (

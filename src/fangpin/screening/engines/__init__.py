@@ -8,11 +8,14 @@ the rule hits). It never touches the Django database: `services.batch_run` write
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..rules import Rule
 from .sql import ref_text
@@ -64,12 +67,37 @@ class Hit:
 
 
 @dataclass
+class RuleHits:
+    """One rule's hits, column-wise as the engine returned them: `person_id`, `household_id`,
+    `evidence` (the rows' references, sorted) and the rule's other outputs. Python objects
+    are made only for the hits that become warnings (see `each`)."""
+
+    rule: Rule
+    table: pa.Table
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def households(self) -> set[int]:
+        return set(self.table.column("household_id").unique().to_pylist())
+
+    def each(self, households: Collection[int] | None = None) -> Iterator[Hit]:
+        """The hits (of `households` only, when given) as `Hit`s."""
+        table = self.table
+        if households is not None:
+            wanted = pa.array(sorted(households), table.schema.field("household_id").type)
+            table = table.filter(pc.is_in(table.column("household_id"), wanted))
+        for row in table.to_pylist():
+            yield hit_from_row(self.rule, row)
+
+
+@dataclass
 class Result:
     rows_read: int
     rows_matched: int
     rows_malformed: int
     malformed_sample: list[dict[str, Any]]
-    hits: list[Hit]
+    rule_hits: list[RuleHits]
     matched_dir: Path
     engine: str
     timings: dict[str, float] = field(default_factory=dict)
@@ -77,6 +105,11 @@ class Result:
     @property
     def rows_unmatched(self) -> int:
         return self.rows_read - self.rows_matched - self.rows_malformed
+
+    @property
+    def hits(self) -> list[Hit]:
+        """Every hit as a `Hit` (for tests and small batches; warnings use `rule_hits`)."""
+        return [hit for found in self.rule_hits for hit in found.each()]
 
 
 class Engine(Protocol):
@@ -100,6 +133,7 @@ def plain(value: Any) -> Any:
 
 def hit_from_row(rule: Rule, row: dict[str, Any]) -> Hit:
     refs = sorted(int(r) for r in row.pop("evidence") or [])
+    row = {k: v for k, v in row.items() if k in rule.outputs}
     person_id = int(row.pop("person_id"))
     household_id = int(row.pop("household_id"))
     return Hit(

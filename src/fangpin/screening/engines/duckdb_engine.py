@@ -9,10 +9,23 @@ import time
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..rules import RuleGroup, rule_groups
-from . import MALFORMED_SAMPLE, Hit, Job, Progress, Result
-from .sql import batch_columns, matched_year_sql, persons_sql, stage_sql
+from ..rules import columns_read
+from . import MALFORMED_SAMPLE, Job, Progress, Result, RuleHits
+from .plan import HITS_TABLE, RuleGroup, rule_groups
+from .sql import (
+    DROPPED,
+    PERSON_COLUMNS,
+    REF_BASE,
+    batch_columns,
+    matched_sql,
+    matched_year_sql,
+    persons_sql,
+    stage_sql,
+)
 
 
 def _literal_path(path: object) -> str:
@@ -41,70 +54,46 @@ class DuckDBEngine:
         con = connect(job)
         writer: _Writer | None = None
         try:
-            if job.raw_columns is not None:
-                native = job.native or {}
-                cols = ", ".join(
-                    _raw_column(name, src, name in native and name != "id_number")
-                    for name, src in job.raw_columns.items()
-                )
-                con.execute(
-                    f"CREATE VIEW raw AS SELECT file_row_number + 1 AS row_no, {cols} "
-                    f"FROM read_parquet({_literal_path(job.raw)}, file_row_number = true)"
-                )
-            else:
-                con.execute(
-                    f"CREATE VIEW raw AS SELECT * FROM read_parquet({_literal_path(job.raw)})"
-                )
-            parts = ", ".join(_literal_path(p) for p in job.registry.person_parts)
-            con.execute(f"CREATE VIEW persons_parts AS SELECT * FROM read_parquet([{parts}])")
-            # One part (the usual case after compaction) is read in place, like a table.
-            count = len(job.registry.person_parts)
-            kind = "VIEW" if count == 1 else "TEMP TABLE"
-            con.execute(f"CREATE {kind} persons AS {persons_sql(count)}")
-            con.execute(
-                "CREATE TEMP TABLE monitored AS SELECT household_id FROM "
-                f"read_parquet({_literal_path(job.registry.monitored)})"
-            )
+            _inputs(con, job)
             progress(20, "读取并核对数据")
+            person_columns = tuple(columns_read(job.rules) & set(PERSON_COLUMNS))
             # A plain (not TEMP) table of the private in-memory database: the writer's cursor
             # below must see it.
-            con.execute(f"CREATE TABLE staged AS {stage_sql(job.source, job.batch_id, job.native)}")
+            staged = stage_sql(job.source, job.batch_id, job.native, person_columns)
+            con.execute(f"CREATE TABLE staged AS {staged}")
             timings["stage"] = time.perf_counter() - started
             rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
             malformed, matched = con.execute(
                 "SELECT count(*) FILTER (WHERE problem IS NOT NULL), "
-                "count(*) FILTER (WHERE person_id IS NOT NULL) FROM staged"
+                "count(*) FILTER (WHERE problem IS NULL) FROM staged"
             ).fetchone()  # type: ignore[misc]
             sample = _rows(
                 con.execute(
-                    "SELECT row_no, id_number, problem FROM staged WHERE problem IS NOT NULL "
-                    f"ORDER BY row_no LIMIT {MALFORMED_SAMPLE}"
+                    f"SELECT ref % {REF_BASE} AS row_no, id_number, problem FROM staged "
+                    f"WHERE problem IS NOT NULL ORDER BY ref LIMIT {MALFORMED_SAMPLE}"
                 )
             )
-            con.execute("CREATE VIEW matched AS SELECT * FROM staged WHERE person_id IS NOT NULL")
+            con.execute(f"CREATE VIEW matched AS {matched_sql(job.source, person_columns)}")
             matched_dir = job.workdir / "matched"
             matched_dir.mkdir(parents=True, exist_ok=True)
             # Kept for later batches of the year (and evidence): the batch's own columns.
-            # Written on a second cursor while the rules run (DuckDB releases the GIL, so the
-            # file is written while Python builds the hits); joined before anything returns.
+            # Written on a second cursor while the rules run; joined before anything returns.
             keep = ", ".join([*batch_columns(job.source), "person_id"])
             writer = _Writer(
                 con.cursor(),
-                f"COPY (SELECT {keep} FROM staged WHERE person_id IS NOT NULL) TO "
+                f"COPY (SELECT {keep} FROM staged WHERE problem IS NULL) TO "
                 f"{_literal_path(matched_dir / 'part-0.parquet')} (FORMAT parquet)",
             )
             if job.prior:
                 paths = ", ".join(_literal_path(p) for p in job.prior)
                 con.execute(f"CREATE VIEW prior AS SELECT * FROM read_parquet([{paths}])")
-            con.execute(
-                f"CREATE VIEW matched_year AS {matched_year_sql(job.source, bool(job.prior))}"
-            )
+            year = matched_year_sql(job.source, bool(job.prior), person_columns)
+            con.execute(f"CREATE VIEW matched_year AS {year}")
             progress(50, "匹配完成,执行规则")
             groups = rule_groups(job.rules, job.params, "duckdb")
-            hits: list[Hit] = []
+            found: list[RuleHits] = []
             for i, group in enumerate(groups):
-                con.execute(f"CREATE OR REPLACE TEMP TABLE rule_hits AS {group.first}")
-                hits.extend(_hits(con, group))
+                found.extend(_group_hits(con, group))
                 progress(50 + 40 * (i + 1) // max(len(groups), 1), "执行规则")
             timings["rules"] = time.perf_counter() - started
             writer.wait()
@@ -115,7 +104,7 @@ class DuckDBEngine:
                 rows_matched=int(matched),
                 rows_malformed=int(malformed),
                 malformed_sample=sample,
-                hits=hits,
+                rule_hits=found,
                 matched_dir=matched_dir,
                 engine=self.name,
                 timings=timings,
@@ -124,6 +113,33 @@ class DuckDBEngine:
             if writer is not None:  # failed elsewhere: let the write end before closing
                 writer.wait(raise_error=False)
             con.close()
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, job: Job) -> None:
+    """Views `raw` and `persons` (and a table `monitored`) over the job's files."""
+    if job.raw_columns is not None:
+        native = job.native or {}
+        cols = ", ".join(
+            _raw_column(name, src, name in native and name != "id_number")
+            for name, src in job.raw_columns.items()
+            if name not in DROPPED
+        )
+        con.execute(
+            f"CREATE VIEW raw AS SELECT file_row_number + 1 AS row_no, {cols} "
+            f"FROM read_parquet({_literal_path(job.raw)}, file_row_number = true)"
+        )
+    else:
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_literal_path(job.raw)})")
+    con.execute(
+        "CREATE TEMP TABLE monitored AS SELECT household_id FROM "
+        f"read_parquet({_literal_path(job.registry.monitored)})"
+    )
+    parts = ", ".join(_literal_path(p) for p in job.registry.person_parts)
+    con.execute(f"CREATE VIEW persons_parts AS SELECT * FROM read_parquet([{parts}])")
+    # One part (the usual case after compaction) is read in place, like a table.
+    count = len(job.registry.person_parts)
+    kind = "VIEW" if count == 1 else "TEMP TABLE"
+    con.execute(f"CREATE {kind} persons AS {persons_sql(count)}")
 
 
 class _Writer:
@@ -153,28 +169,39 @@ def _raw_column(name: str, src: str, typed: bool) -> str:
     return f"{quoted} AS r_{name}" if typed else f"CAST({quoted} AS VARCHAR) AS r_{name}"
 
 
-def _hits(con: duckdb.DuckDBPyConnection, group: RuleGroup) -> list[Hit]:
-    """The group's hits, built column-wise from Arrow rather than row by row from a cursor."""
-    replace = ", ".join(f"list_sort({c}) AS {c}" for c in group.evidence)
-    table = con.sql(f"SELECT * REPLACE ({replace}) FROM ({group.second})").to_arrow_table()
-    data = {name: table.column(name).to_pylist() for name in table.column_names}
-    hits: list[Hit] = []
+def _group_hits(con: duckdb.DuckDBPyConnection, group: RuleGroup) -> list[RuleHits]:
+    """Each rule's hits from the group's queries, as Arrow tables (no Python object per hit)."""
+    table = con.sql(group.hits).to_arrow_table()
+    if group.rows is not None:
+        evidence = _evidence_lists(con, group, table)
+    else:
+        evidence = pc.list_sort(table.column("evidence"))  # type: ignore[attr-defined]
+    found = []
     for rule, flag, mapping in zip(group.rules, group.flags, group.columns, strict=True):
-        names = [k for k in mapping if k not in ("person_id", "household_id", "evidence")]
-        rows = zip(
-            data[flag],
-            data[mapping["person_id"]],
-            data[mapping["household_id"]],
-            data[mapping["evidence"]],
-            *(data[mapping[k]] for k in names),
-            strict=True,
-        )
-        hits.extend(
-            Hit(rule.name, person, household, dict(zip(names, values, strict=True)), refs or [])
-            for hit, person, household, refs, *values in rows
-            if hit
-        )
-    return hits
+        mine = pc.fill_null(table.column(flag), False)
+        columns = {name: table.column(col).filter(mine) for name, col in mapping.items()}
+        columns["evidence"] = evidence.filter(mine)
+        found.append(RuleHits(rule, pa.table(columns)))
+    return found
+
+
+def _evidence_lists(
+    con: duckdb.DuckDBPyConnection, group: RuleGroup, hits: pa.Table
+) -> pa.ChunkedArray:
+    """For each hit (in order), the references of the rows behind it, sorted."""
+    numbered = pa.table(
+        {"hit_no": pa.array(range(hits.num_rows), pa.int64())}
+        | {k: hits.column(k) for k in group.keys}
+    )
+    con.register(HITS_TABLE, numbered)
+    try:
+        rows = con.sql(f"{group.rows} ORDER BY hit_no, ref").to_arrow_table()
+    finally:
+        con.unregister(HITS_TABLE)
+    counts = np.bincount(rows.column("hit_no").to_numpy(), minlength=hits.num_rows)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    refs = rows.column("ref").combine_chunks()
+    return pa.chunked_array([pa.ListArray.from_arrays(pa.array(offsets), refs)])
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -11,8 +11,20 @@ import threading
 import time
 from typing import Any
 
-from . import MALFORMED_SAMPLE, Hit, Job, Progress, Result, hit_from_row
-from .sql import batch_columns, matched_year_sql, persons_sql, stage_sql, to_dialect
+import pyarrow as pa
+
+from ..rules import columns_read
+from . import MALFORMED_SAMPLE, Job, Progress, Result, RuleHits
+from .sql import (
+    PERSON_COLUMNS,
+    REF_BASE,
+    batch_columns,
+    matched_sql,
+    matched_year_sql,
+    persons_sql,
+    stage_sql,
+    to_dialect,
+)
 
 _lock = threading.Lock()
 _session: Any = None
@@ -57,40 +69,45 @@ class SparkEngine:
         spark.read.parquet(*[str(p) for p in job.registry.person_parts]).createOrReplaceTempView(
             "persons_parts"
         )
+        spark.read.parquet(str(job.registry.monitored)).createOrReplaceTempView("monitored")
         spark.sql(
             _sql(persons_sql(len(job.registry.person_parts)))
         ).cache().createOrReplaceTempView("persons")
-        spark.read.parquet(str(job.registry.monitored)).createOrReplaceTempView("monitored")
         progress(20, "读取并核对数据")
-        staged = spark.sql(_sql(stage_sql(job.source, job.batch_id))).cache()
+        person_columns = tuple(columns_read(job.rules) & set(PERSON_COLUMNS))
+        staged = spark.sql(
+            _sql(stage_sql(job.source, job.batch_id, person_columns=person_columns))
+        ).cache()
         staged.createOrReplaceTempView("staged")
         rows_read = spark.sql("SELECT count(*) AS n FROM raw").collect()[0]["n"]
         counts = spark.sql(
             "SELECT count_if(problem IS NOT NULL) AS malformed, "
-            "count_if(person_id IS NOT NULL) AS matched FROM staged"
+            "count_if(problem IS NULL) AS matched FROM staged"
         ).collect()[0]
         sample = [
             r.asDict()
             for r in spark.sql(
-                "SELECT row_no, id_number, problem FROM staged WHERE problem IS NOT NULL "
-                f"ORDER BY row_no LIMIT {MALFORMED_SAMPLE}"
+                f"SELECT ref % {REF_BASE} AS row_no, id_number, problem FROM staged "
+                f"WHERE problem IS NOT NULL ORDER BY ref LIMIT {MALFORMED_SAMPLE}"
             ).collect()
         ]
-        matched = spark.sql("SELECT * FROM staged WHERE person_id IS NOT NULL")
-        matched.createOrReplaceTempView("matched")
+        spark.sql(_sql(matched_sql(job.source, person_columns))).createOrReplaceTempView("matched")
         matched_dir = job.workdir / "matched"
-        keep = [*batch_columns(job.source), "person_id"]
-        matched.select(*keep).write.mode("overwrite").parquet(str(matched_dir))
+        spark.sql(
+            f"SELECT {', '.join([*batch_columns(job.source), 'person_id'])} FROM matched"
+        ).write.mode("overwrite").parquet(str(matched_dir))
         if job.prior:
             spark.read.parquet(*[str(p) for p in job.prior]).createOrReplaceTempView("prior")
-        spark.sql(_sql(matched_year_sql(job.source, bool(job.prior)))).createOrReplaceTempView(
-            "matched_year"
-        )
+        year = matched_year_sql(job.source, bool(job.prior), person_columns)
+        spark.sql(_sql(year)).createOrReplaceTempView("matched_year")
         progress(50, "匹配完成,执行规则")
-        hits: list[Hit] = []
+        found: list[RuleHits] = []
         for i, rule in enumerate(job.rules):
-            for row in spark.sql(rule.bound_sql(job.params, "spark")).collect():
-                hits.append(hit_from_row(rule, row.asDict()))
+            rows = [r.asDict() for r in spark.sql(rule.bound_sql(job.params, "spark")).collect()]
+            for row in rows:
+                row["evidence"] = sorted(row["evidence"] or [])
+            names = list(rule.outputs)
+            found.append(RuleHits(rule, pa.table({n: [row[n] for row in rows] for n in names})))
             progress(50 + 40 * (i + 1) // max(len(job.rules), 1), f"规则 {rule.title}")
         staged.unpersist()
         return Result(
@@ -98,7 +115,7 @@ class SparkEngine:
             rows_matched=int(counts["matched"]),
             rows_malformed=int(counts["malformed"]),
             malformed_sample=sample,
-            hits=hits,
+            rule_hits=found,
             matched_dir=matched_dir,
             engine=self.name,
             timings={"total": time.perf_counter() - started},

@@ -7,7 +7,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ..engines.sql import typed_expr
+from ..engines.cells import typed_expr
 from ..sources import TYPE_LABELS, SourceSpec
 from .common import SAMPLE_ROWS, _fail, _text
 

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -178,7 +178,7 @@ def _evidence(result: Result, prior: tuple[Path, ...], refs: set[int]) -> dict[i
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         rows = (
             con.sql(
-                "SELECT * EXCLUDE (id_number, name, person_id, row_no) "
+                "SELECT * EXCLUDE (person_id) "
                 f"FROM read_parquet([{listing}], union_by_name = true) "
                 "WHERE ref IN (SELECT ref FROM wanted)"
             )
@@ -208,26 +208,30 @@ def _json(value: Any) -> Any:
 def _write_warnings(batch: Batch, result: Result) -> int:
     """Turn hits into warnings: one per household and rule, none twice for a period."""
     low, high = code_range(_prefix(batch))
-    hits = result.hits
-    household_ids = {h.household_id for h in hits}
-    in_region = set(
-        Household.objects.filter(
-            pk__in=household_ids, village_id__gte=low, village_id__lte=high
+    households = set().union(*(found.households() for found in result.rule_hits))
+    in_region = {
+        pk
+        for chunk in _chunks(households)
+        for pk in Household.objects.filter(
+            pk__in=chunk, village_id__gte=low, village_id__lte=high
         ).values_list("pk", flat=True)
-    )
-    grouped: dict[tuple[int, str], list[Hit]] = {}
-    for hit in hits:
-        if hit.household_id in in_region:
-            grouped.setdefault((hit.household_id, hit.rule), []).append(hit)
-    if not grouped:
+    }
+    if not in_region:
         return 0
-    taken = set(
-        Warning.objects.filter(household_id__in={k[0] for k in grouped})
-        .filter(rule__in={k[1] for k in grouped})
-        .filter(Q(status=Warning.Status.OPEN) | Q(period=batch.period))
-        .values_list("household_id", "rule")
-    )
-    fresh = {k: v for k, v in grouped.items() if k not in taken}
+    taken: dict[str, set[int]] = {}
+    for chunk in _chunks(in_region):
+        for household_id, rule in (
+            Warning.objects.filter(household_id__in=chunk)
+            .filter(rule__in={found.rule.name for found in result.rule_hits})
+            .filter(Q(status=Warning.Status.OPEN) | Q(period=batch.period))
+            .values_list("household_id", "rule")
+        ):
+            taken.setdefault(rule, set()).add(household_id)
+    # Python objects only for the hits that become warnings.
+    fresh: dict[tuple[int, str], list[Hit]] = {}
+    for found in result.rule_hits:
+        for hit in found.each(in_region - taken.get(found.rule.name, set())):
+            fresh.setdefault((hit.household_id, hit.rule), []).append(hit)
     if not fresh:
         return 0
     rules = {r.name: r for r in rules_for(batch.source)}
@@ -265,6 +269,13 @@ def _write_warnings(batch: Batch, result: Result) -> int:
         )
     bulk_create_with_history(warnings, Warning, batch_size=1000)
     return len(warnings)
+
+
+def _chunks(ids: set[int], size: int = 10_000) -> Iterator[list[int]]:
+    """IDs in chunks small enough for one query's parameters (SQLite allows 32,766)."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
 
 
 def _prefix(batch: Batch) -> str:
