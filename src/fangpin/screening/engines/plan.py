@@ -84,7 +84,7 @@ def _merge(members: list[tuple[Rule, exp.Select]], dialect: str) -> RuleGroup:
     base = members[0][1]
     group_by = list(base.args["group"].expressions)
     keys = tuple(f"k{i}" for i in range(len(group_by)))
-    expressions: list[exp.Expression] = [
+    expressions: list[exp.Expr] = [
         exp.alias_(g.copy(), k) for g, k in zip(group_by, keys, strict=True)
     ]
     merged: dict[str, str] = {}  # expression (SQL) -> merged column name

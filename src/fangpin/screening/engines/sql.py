@@ -103,8 +103,13 @@ WITH a AS (
     CASE WHEN p1_person_id IS NULL AND NOT coalesce(regexp_matches(r_id_number, {SHAPE}), false)
          THEN {_cleaned("r_id_number")} END AS id0
   FROM a
+), b2 AS (
+  SELECT *, CASE WHEN length(id0) = 15 AND regexp_matches(id0, '^[0-9]{{15}}$')
+                 THEN substr(id0, 1, 6) || '19' || substr(id0, 7) END AS id17
+  FROM b
 ), c AS (
-  SELECT *, CASE WHEN id0 IS NOT NULL THEN {_fifteen("id0")} END AS id2 FROM b
+  SELECT *, CASE WHEN id17 IS NOT NULL THEN id17 || {id_check_char("id17")} ELSE id0 END AS id2
+  FROM b2
 ), d AS (
   SELECT c.row_no, {", ".join("c." + col.name for col in own)},
     coalesce(c.id2, c.r_id_number) AS id_number, {again},
@@ -151,15 +156,6 @@ def _cleaned(raw: str) -> str:
         f"THEN upper(translate({raw}, '０１２３４５６７８９ｘＸ' || chr(9) || chr(10) || chr(12) "
         f"|| chr(13) || chr(32), '0123456789XX')) "
         f"ELSE upper(regexp_replace(coalesce({raw}, ''), {whitespace}, '', 'g')) END"
-    )
-
-
-def _fifteen(id0: str) -> str:
-    """A 15-digit number (first generation card) made 18 digits; others as they are."""
-    id17 = f"(substr({id0}, 1, 6) || '19' || substr({id0}, 7))"
-    return (
-        f"CASE WHEN regexp_matches({id0}, '^[0-9]{{15}}$') "
-        f"THEN {id17} || {id_check_char(id17)} ELSE {id0} END"
     )
 
 

@@ -220,13 +220,13 @@ def _write_warnings(batch: Batch, result: Result) -> int:
         return 0
     taken: dict[str, set[int]] = {}
     for chunk in _chunks(in_region):
-        for household_id, rule in (
+        for household_id, rule_name in (
             Warning.objects.filter(household_id__in=chunk)
             .filter(rule__in={found.rule.name for found in result.rule_hits})
             .filter(Q(status=Warning.Status.OPEN) | Q(period=batch.period))
             .values_list("household_id", "rule")
         ):
-            taken.setdefault(rule, set()).add(household_id)
+            taken.setdefault(rule_name, set()).add(household_id)
     # Python objects only for the hits that become warnings.
     fresh: dict[tuple[int, str], list[Hit]] = {}
     for found in result.rule_hits:
