@@ -42,6 +42,7 @@ def connect(job: Job) -> duckdb.DuckDBPyConnection:
     # Row order inside the engine does not matter (row_no travels with each row).
     con.execute("SET preserve_insertion_order = false")
     con.execute(f"SET threads = {os.cpu_count() or 1}")
+    con.execute("SET enable_progress_bar = false")  # progress goes to the batch, not stderr
     return con
 
 

@@ -8,6 +8,7 @@ batch's matched rows plus earlier batches of the same year). Rule queries read t
 from __future__ import annotations
 
 import sqlglot
+from sqlglot import exp
 
 from ..sources import SOURCES
 from .cells import check_char_of, column_expr, id_check_char
@@ -31,7 +32,17 @@ PERSON_COLUMNS = (
 def to_dialect(sql: str, dialect: str) -> str:
     if dialect == "duckdb":
         return sql
-    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if dialect == "spark":
+        tree = tree.transform(_spark_functions)
+    return tree.sql(dialect=dialect)
+
+
+def _spark_functions(node: exp.Expression) -> exp.Expression:
+    """DuckDB functions sqlglot leaves as they are, in their Spark spelling."""
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "strlen":
+        return exp.Anonymous(this="OCTET_LENGTH", expressions=node.expressions)
+    return node
 
 
 def ref_text(ref: int) -> str:
@@ -70,71 +81,73 @@ def stage_sql(
     """Normalise every row of `raw`, mark malformed ones, match the rest to `persons`.
 
     Returns the rows kept: matched rows and malformed ones (`problem` set, with the ID number
-    as written for the sample); unmatched rows are counted as the remainder. Columns: `ref`,
+    for the sample); unmatched rows are counted as the remainder. Columns: `ref`,
     `id_number`, the batch's own columns (`batch_columns`), `problem` and `person_columns`
     (what the rules read; `person_id` and `household_id` always).
 
     Cheap paths first, because this query sees every row of a batch:
-    - rows are joined on the ID number exactly as written: one that matches a registered
-      person is valid (the registry holds only valid numbers) and needs no other check;
-    - an unmatched number in shape (one regular expression) is not cleaned; the others (spaces,
-      lower-case x, full-width digits, 15 digits) are cleaned and looked up a second time;
-    - the check character and birth date are computed for the numbers still unmatched alone.
+    - a number of 18 ASCII characters without whitespace or a lower-case x is matched as
+      written (cleaning could only upper-case letters, and a number with other letters is
+      invalid either way): a few byte comparisons instead of the cleaning below;
+    - the others (spaces, lower-case x, full-width digits, 15 digits) are cleaned first;
+    - a number that matches a registered person is valid (the registry holds only valid
+      numbers): shape, check character and birth date are computed for the unmatched alone.
     `native` names Parquet columns that are already typed.
     """
     spec = SOURCES[source]
     own = [c for c in spec.columns if c.type != "id" and c.name not in DROPPED]
     typed = ",\n    ".join(f"{column_expr(c, 'r_' + c.name, native)} AS {c.name}" for c in own)
+    names = ", ".join(c.name for c in own)
     problems = " ".join(
         f"WHEN {c.name} IS NULL THEN '{c.label}为空或无法识别'"
         for c in spec.columns
         if c.type not in ("id", "text")
     )
     wanted = _person_columns(person_columns)
-    found = ", ".join(f"p.{c} AS p1_{c}" for c in wanted)
-    again = ", ".join(f"coalesce(c.p1_{c}, p.{c}) AS {c}" for c in wanted)
-    ok = ", ".join(f"CASE WHEN v.problem IS NULL THEN v.{c} END AS {c}" for c in wanted)
+    ok = ", ".join(f"CASE WHEN problem IS NULL THEN {c} END AS {c}" for c in wanted)
     return f"""
 WITH a AS (
-  SELECT raw.row_no, raw.r_id_number, {typed}, {found}
-  FROM raw LEFT JOIN persons AS p ON p.id_number = raw.r_id_number
+  SELECT row_no, r_id_number, {typed},
+    CASE WHEN NOT {_AS_WRITTEN} THEN {_cleaned("r_id_number")} END AS id0
+  FROM raw
 ), b AS (
-  SELECT *,
-    CASE WHEN p1_person_id IS NULL AND NOT coalesce(regexp_matches(r_id_number, {SHAPE}), false)
-         THEN {_cleaned("r_id_number")} END AS id0
-  FROM a
-), b2 AS (
   SELECT *, CASE WHEN length(id0) = 15 AND regexp_matches(id0, '^[0-9]{{15}}$')
                  THEN substr(id0, 1, 6) || '19' || substr(id0, 7) END AS id17
-  FROM b
+  FROM a
 ), c AS (
-  SELECT *, CASE WHEN id17 IS NOT NULL THEN id17 || {id_check_char("id17")} ELSE id0 END AS id2
-  FROM b2
+  SELECT row_no, {names},
+    coalesce(CASE WHEN id17 IS NOT NULL THEN id17 || {id_check_char("id17")} ELSE id0 END,
+             r_id_number) AS id_number
+  FROM b
 ), d AS (
-  SELECT c.row_no, {", ".join("c." + col.name for col in own)},
-    coalesce(c.id2, c.r_id_number) AS id_number, {again},
-    CASE WHEN c.p1_person_id IS NULL AND p.person_id IS NULL
-         THEN c.id2 IS NULL OR regexp_matches(c.id2, {SHAPE}) END AS shaped
-  FROM c LEFT JOIN persons AS p ON p.id_number = c.id2
+  SELECT c.*, {", ".join("p." + col for col in wanted)},
+    CASE WHEN p.person_id IS NULL THEN regexp_matches(c.id_number, {SHAPE}) END AS shaped
+  FROM c LEFT JOIN persons AS p ON p.id_number = c.id_number
 ), w AS (
   SELECT *,
     CASE WHEN shaped THEN try_cast(substr(id_number, 1, 8) AS INTEGER) END AS hi,
     CASE WHEN shaped THEN try_cast(substr(id_number, 9, 9) AS INTEGER) END AS lo
   FROM d
 ), v AS (
-  SELECT row_no, id_number, {", ".join(col.name for col in own)}, {", ".join(wanted)},
+  SELECT row_no, id_number, {names}, {", ".join(wanted)},
     CASE WHEN person_id IS NULL AND NOT {_VALID} THEN '{INVALID_ID}' {problems} END AS problem
   FROM w
 )
-SELECT CAST({batch_id} AS BIGINT) * {REF_BASE} + v.row_no AS ref,
-       CASE WHEN v.problem IS NOT NULL THEN v.id_number END AS id_number,
-       {", ".join("v." + col.name for col in own)}, v.problem, {ok}
+SELECT CAST({batch_id} AS BIGINT) * {REF_BASE} + row_no AS ref,
+       CASE WHEN problem IS NOT NULL THEN id_number END AS id_number, {names}, problem, {ok}
 FROM v
-WHERE v.problem IS NOT NULL OR v.person_id IS NOT NULL
+WHERE problem IS NOT NULL OR person_id IS NOT NULL
 """
 
 
 SHAPE = "'^[0-9]{17}[0-9X]$'"
+# 18 bytes and 18 characters (so ASCII), no lower-case x, no whitespace: cleaning would not
+# change the number in a way that matters (see `stage_sql`).
+_AS_WRITTEN = (
+    "(strlen(r_id_number) = 18 AND length(r_id_number) = 18 AND NOT contains(r_id_number, 'x')"
+    + "".join(f" AND NOT contains(r_id_number, chr({c}))" for c in (32, 9, 10, 12, 13))
+    + ")"
+)
 INVALID_ID = "身份证号无效(位数、出生日期或校验位错误)"
 # Shape, check character and birth date of `id_number`, given its first 8 digits `hi` and
 # last 9 `lo` (YYMMDDsss) as integers.
