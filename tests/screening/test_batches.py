@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
+from fangpin.core import idcard
 from fangpin.registry.models import Person
 from fangpin.screening import services
 from fangpin.screening.export import registry_export
@@ -60,20 +61,40 @@ def test_a_batch_records_rows_read_matched_unmatched_malformed_and_warnings(hous
 def test_id_numbers_are_normalised_before_matching(household, screen):
     a = id_for(dt.date(1970, 1, 1))
     x_person = next(
-        idcard
-        for idcard in (id_for(dt.date(1971, 2, 2)) for _ in range(40))
-        if idcard.endswith("X")
+        number
+        for number in (id_for(dt.date(1971, 2, 2)) for _ in range(40))
+        if number.endswith("X")
     )
     old = id_for(dt.date(1972, 3, 3))
-    household([("全角", a), ("小写", x_person), ("旧号", old)])
+    padded = id_for(dt.date(1973, 4, 4))
+    household([("全角", a), ("小写", x_person), ("旧号", old), ("空格", padded)])
     old15 = old[:6] + old[8:17]
+    padded15 = f" {padded[:6] + padded[8:17]}  "  # 18 characters, as long as a valid number
     rows = [
         [f" {_fullwidth(a[:9])} {a[9:]} ", "全角", "2024-03-01", "100", "50", "50", "否"],
         [x_person.lower(), "小写", "2024-03-01", "100", "50", "50", "否"],
         [old15, "旧号", "2024-03-01", "100", "50", "50", "否"],
+        [padded15, "空格", "2024-03-01", "100", "50", "50", "否"],
     ]
     batch = screen("medical", "2024-03", rows, header=MEDICAL_CN)
-    assert (batch.rows_matched, batch.rows_malformed, batch.rows_unmatched) == (3, 0, 0)
+    assert (batch.rows_matched, batch.rows_malformed, batch.rows_unmatched) == (4, 0, 0)
+
+
+def test_a_number_in_shape_with_a_wrong_check_character_is_malformed(household, screen):
+    a = id_for(dt.date(1970, 1, 1))
+    household([("甲", a)])
+    stranger = id_for(dt.date(1980, 1, 1), address="410402")
+    wrong = stranger[:17] + ("0" if stranger[17] != "0" else "1")
+    bad_day = stranger[:12] + "32" + stranger[14:17]
+    bad_day += idcard.check_char(bad_day)
+    rows = [
+        [wrong, "错校验位", "2024-03-01", "100", "50", "50", "否"],
+        [bad_day, "错日期", "2024-03-01", "100", "50", "50", "否"],
+        [stranger, "外人", "2024-03-01", "100", "50", "50", "否"],
+    ]
+    batch = screen("medical", "2024-03", rows)
+    assert (batch.rows_matched, batch.rows_malformed, batch.rows_unmatched) == (0, 2, 1)
+    assert [r["row_no"] for r in batch.malformed_sample] == [1, 2]
 
 
 def test_xlsx_with_chinese_headers_is_screened(

@@ -52,6 +52,11 @@ def test_every_shipped_rule_loads_and_covers_each_source():
             "not declared",
         ),
         ("SELECT person_id FROM matched", "must return"),
+        (
+            "SELECT person_id, household_id, list(grade) AS evidence FROM matched "
+            "GROUP BY person_id, household_id",
+            "evidence must be list",
+        ),
     ],
 )
 def test_a_bad_rule_file_is_refused(tmp_path, query, problem):
