@@ -216,7 +216,7 @@ def test_a_crash_while_writing_warnings_leaves_none_and_the_batch_runs_again(
         [a, "甲", "2024-03-01", "30000", "5000", "25000", "是"],
         [b, "乙", "2024-03-01", "30000", "5000", "25000", "是"],
     ]
-    real = services.running.bulk_create_with_history
+    real = services.hits.bulk_create_with_history
     calls = {"n": 0}
 
     def crash_on_second(objs, model, **kwargs):
@@ -224,13 +224,13 @@ def test_a_crash_while_writing_warnings_leaves_none_and_the_batch_runs_again(
         real(objs[:1], model, **kwargs)  # one warning is written ...
         raise OSError("disk full")  # ... then the worker dies
 
-    monkeypatch.setattr(services.running, "bulk_create_with_history", crash_on_second)
+    monkeypatch.setattr(services.hits, "bulk_create_with_history", crash_on_second)
     batch = screen("medical", "2024-03", rows)
     assert calls["n"] == 1
     assert batch.status == "failed"
     assert batch.error == "筛查失败:系统内部错误,请重新筛查"
     assert Warning.objects.count() == 0
-    monkeypatch.setattr(services.running, "bulk_create_with_history", real)
+    monkeypatch.setattr(services.hits, "bulk_create_with_history", real)
     with django_capture_on_commit_callbacks(execute=True):
         services.batch_rerun(user=county, batch=batch)
     batch.refresh_from_db()

@@ -1,8 +1,10 @@
 """The SQL both engines run, written once in DuckDB's dialect and transpiled by sqlglot.
 
-Three statements: `persons` (the latest exported registry row per person), `staged` (the
-batch normalised, checked and matched by ID number, one pass) and `matched_year` (this
-batch's matched rows plus earlier batches of the same year). Rule queries read the views.
+`persons` (the latest exported registry row per person, with the flags rules use), `staged`
+(the batch normalised, checked and matched by ID number in one pass; matched and malformed rows
+kept), `matched` (its matched rows) and `matched_year` (those plus earlier batches' rows of the
+same year). Rule queries read `matched` and `matched_year`. Expressions for single cells are
+in `cells`; how rules are run, in `plan`.
 """
 
 from __future__ import annotations
