@@ -12,8 +12,9 @@ from django.utils import timezone
 from fangpin.core.errors import BadValue
 
 from ..models import Guarantee, Household, IncomeRecord, Membership, Person
+from .circumstances import _CAN_WORK, _SERIOUS, _Member
 from .households import MAX_HOUSEHOLD_SEQUENCE, REGISTRY_START, _Village
-from .people import _CAN_WORK, _SERIOUS, _Generator, _IdNumbers, _Member
+from .people import _Generator, _IdNumbers
 
 _Tables = list[tuple[type[models.Model], list[dict[str, Any]]]]
 _PREPARED_TYPES = frozenset({"DateField", "DateTimeField", "DecimalField"})
