@@ -20,7 +20,7 @@ from fangpin.core import idcard
 from fangpin.core.errors import FangpinError
 from fangpin.registry.models import Household, Membership
 
-from .models import Warning
+from .models import Batch, Warning
 from .services import batch_run, batch_upload, warning_dismiss, warning_open_case
 
 DISMISS_REASONS = (
@@ -80,7 +80,10 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
                 out.writerow([number, name, grade, f"{year}-{month:02d}-{rng.randint(1, 28):02d}"])
         for source, path in (("medical", medical), ("housing", housing)):
             batch = batch_upload(user=None, source=source, period=period, file=path, enqueue=False)
-            batch_run(batch_id=batch.pk)
+            batch = batch_run(batch_id=batch.pk)
+            if batch.status != Batch.Status.DONE:
+                # Demo data is made by the real pipeline: a failure here is a defect to see.
+                raise RuntimeError(f"demo batch {batch.pk} ({source}) failed: {batch.error}")
     _handle_some(rng, today)
 
 
