@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+
 from fangpin.screening import ingest
-from fangpin.screening.engines import Job, Registry, Result, engine_get
+from fangpin.screening.engines import Job, Registry, Result, RuleHits, engine_get
 from fangpin.screening.rules import rules_for
 from fangpin.screening.synthetic import medical_parquet, monitored_path, registry_parquet
 
@@ -87,3 +89,12 @@ def test_duckdb_and_spark_make_identical_warnings_on_a_generated_batch(tmp_path)
     assert any(e.startswith("1:") for h in duck.hits for e in h.evidence)
     assert _summary(direct) == _summary(duck)
     assert _summary(spark) == _summary(duck)
+
+
+def test_a_rule_that_hits_nobody_makes_no_hits_whatever_the_other_rules_hit():
+    # Spark hands back an empty result with untyped columns.
+    rule = rules_for("medical")[0]
+    empty = RuleHits(rule, pa.table({name: [] for name in rule.outputs}))
+    assert len(empty) == 0
+    assert empty.households() == set()
+    assert list(empty.each({1, 2})) == []

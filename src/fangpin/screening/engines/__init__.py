@@ -84,6 +84,8 @@ class RuleHits:
     def each(self, households: Collection[int] | None = None) -> Iterator[Hit]:
         """The hits (of `households` only, when given) as `Hit`s."""
         table = self.table
+        if table.num_rows == 0:  # (an empty table from Spark has untyped columns)
+            return
         if households is not None:
             wanted = pa.array(sorted(households), table.schema.field("household_id").type)
             table = table.filter(pc.is_in(table.column("household_id"), wanted))
