@@ -15,19 +15,16 @@ from django.views.decorators.http import require_POST
 from fangpin.accounts.models import User
 from fangpin.core.errors import BadValue, FangpinError
 from fangpin.core.idcard import mask
+from fangpin.web.pages import request_user
 
 from . import selectors, services
 from .models import Batch, Source, Warning
 from .rules import rule_titles
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     error = ""
     status = 200
     if request.method == "POST":
@@ -60,7 +57,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = selectors.batch_get(user=_user(request), batch_id=batch_id)
+    batch = selectors.batch_get(user=request_user(request), batch_id=batch_id)
     template = (
         "screening/_batch_status.html"
         if request.headers.get("HX-Request")
@@ -76,7 +73,7 @@ def _running(batch: Batch) -> bool:
 @login_required
 @require_POST
 def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     batch = selectors.batch_get(user=user, batch_id=batch_id)
     try:
         services.batch_rerun(user=user, batch=batch)
@@ -87,7 +84,7 @@ def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 def warning_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     status = request.GET.get("status", Warning.Status.OPEN)
     overdue = request.GET.get("overdue") == "1"
     try:
@@ -127,7 +124,7 @@ def _row(warning: Warning, user: User, today: Any) -> dict[str, Any]:
 
 @login_required
 def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     warning = selectors.warning_get(user=user, warning_id=warning_id)
     from fangpin.monitoring.models import Category, RiskType
 
@@ -145,7 +142,7 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     warning = selectors.warning_get(user=user, warning_id=warning_id)
     try:
         if action == "dismiss":

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fangpin.core.errors import FangpinError
+from fangpin.web.pages import raise_refusal, request_user
 
 from .. import services
 from ..forms import MeasureForm, PlanForm
 from ..models import MeasureStatus
-from .common import _raise_http, _user
 
 
 @login_required
@@ -23,9 +23,9 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     form = PlanForm(request.POST)
     if form.is_valid():
         try:
-            services.plan_set(user=_user(request), case_id=case_id, **form.cleaned_data)
+            services.plan_set(user=request_user(request), case_id=case_id, **form.cleaned_data)
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             messages.error(request, exc.detail)
         else:
             messages.success(request, "帮扶计划已保存。")
@@ -40,9 +40,11 @@ def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MeasureForm(request.POST, prefix="m")
     if form.is_valid():
         try:
-            services.measure_create(user=_user(request), case_id=case_id, **form.cleaned_data)
+            services.measure_create(
+                user=request_user(request), case_id=case_id, **form.cleaned_data
+            )
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             messages.error(request, exc.detail)
         else:
             messages.success(request, "帮扶措施已登记。")
@@ -61,13 +63,13 @@ def measure_done(request: HttpRequest, case_id: int, measure_id: int) -> HttpRes
     """Mark a measure implemented (已落实)."""
     try:
         services.measure_update(
-            user=_user(request),
+            user=request_user(request),
             case_id=case_id,
             measure_id=measure_id,
             status=MeasureStatus.IMPLEMENTED,
         )
     except FangpinError as exc:
-        _raise_http(exc)
+        raise_refusal(exc)
         messages.error(request, exc.detail)
     else:
         messages.success(request, "措施已标记为已落实。")

@@ -14,6 +14,7 @@ from fangpin.accounts.models import Role, User
 from fangpin.core.errors import FangpinError, NotFound
 from fangpin.core.idcard import mask, mask_phone
 from fangpin.registry import selectors as registry_selectors
+from fangpin.web.pages import raise_refusal, request_user
 
 from .. import clock, notices, selectors, services, workflow
 from ..forms import (
@@ -35,7 +36,7 @@ from ..models import (
     MeasureType,
     State,
 )
-from .common import GUARD_ADVICE, _case, _raise_http, _refusal, _user
+from .common import GUARD_ADVICE, _case, _refusal
 
 EVENT_LABELS: dict[str, str] = {
     **workflow.ACTION_LABELS,
@@ -141,7 +142,7 @@ def _members(case: Case, user: User) -> list[dict[str, Any]]:
 
 
 def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     today = clock.today()
     household = case.household
     plan = selectors.household_plan(household)
@@ -182,7 +183,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     """One form per workflow action; a refusal is shown on the form in plain words."""
-    user = _user(request)
+    user = request_user(request)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404("未知的操作")
@@ -201,7 +202,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                     expected_version=form.cleaned_data.get("version"),
                 )
             except FangpinError as exc:
-                _raise_http(exc)
+                raise_refusal(exc)
                 refusal, status = _refusal(exc), exc.status
             else:
                 messages.success(request, f"已办理「{workflow.ACTION_LABELS[action]}」。")
@@ -243,7 +244,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
 @login_required
 def case_report(request: HttpRequest) -> HttpResponse:
     """Report a household (from its page, ?household=ID, or found by a search here)."""
-    user = _user(request)
+    user = request_user(request)
     if user.role not in workflow.REPORT_ROLES:
         raise PermissionDenied("您的角色不能上报监测对象")
     raw = request.POST.get("household") or request.GET.get("household")
@@ -269,7 +270,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                 )
             except FangpinError as exc:
-                _raise_http(exc)
+                raise_refusal(exc)
                 refusal, status = _refusal(exc), exc.status
             else:
                 messages.success(request, f"已上报,纳入监测时限为 {case.deadline:%Y年%m月%d日}。")

@@ -1,14 +1,14 @@
-"""Helpers shared by the monitoring pages: the acting user, refusals, PDF responses."""
+"""Helpers shared by the monitoring pages: the scoped case lookup, refusals explained, PDF
+responses (the acting user and refusals as error pages are in `fangpin.web.pages`)."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from fangpin.accounts.models import User
-from fangpin.core.errors import FangpinError, Forbidden, NotFound
+from fangpin.core.errors import FangpinError, NotFound
+from fangpin.web.pages import request_user
 
 from .. import selectors
 from ..guards import GuardCode
@@ -45,23 +45,9 @@ GUARD_ADVICE: dict[str, str] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _raise_http(exc: FangpinError) -> None:
-    """Scope and role refusals become the 404 and 403 pages."""
-    if isinstance(exc, NotFound):
-        raise Http404(exc.detail) from exc
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.detail) from exc
-
-
 def _case(request: HttpRequest, case_id: int) -> Case:
     try:
-        return selectors.case_get(user=_user(request), case_id=case_id)
+        return selectors.case_get(user=request_user(request), case_id=case_id)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 

@@ -8,11 +8,12 @@ from django.shortcuts import render
 
 from fangpin.core.errors import FangpinError
 from fangpin.regions.selectors import region_children, region_get
+from fangpin.web.pages import request_user
 
 from .. import clock, notices, pdf, selectors
 from ..forms import AnnouncementForm
 from ..models import IDENTIFIED_STATES
-from .common import _case, _pdf_response, _user
+from .common import _case, _pdf_response
 
 
 @login_required
@@ -40,7 +41,7 @@ def case_card(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def announcement(request: HttpRequest) -> HttpResponse:
     """乡镇/县级结果公告: households approved in a region over a period."""
-    user = _user(request)
+    user = request_user(request)
     if not user.region_id:
         raise Http404()
     own = region_get(user=user, code=user.region_id)

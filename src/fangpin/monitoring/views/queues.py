@@ -19,6 +19,7 @@ from fangpin.core.errors import FangpinError
 from fangpin.policy.services import parameter_int
 from fangpin.screening import selectors as screening_selectors
 from fangpin.screening.models import Warning
+from fangpin.web.pages import request_user
 
 from .. import clock, selectors, workflow
 from ..models import (
@@ -26,7 +27,6 @@ from ..models import (
     Case,
     State,
 )
-from .common import _user
 
 PAGE_SIZE = 50
 QUEUE_LIMIT = 100
@@ -81,7 +81,7 @@ def _rows(cases: list[Case], user: User, today: dt.date) -> list[Row]:
 @login_required
 def todo(request: HttpRequest) -> HttpResponse:
     """What waits for this cadre now, oldest and overdue first."""
-    user = _user(request)
+    user = request_user(request)
     today = clock.today()
     states = _acting_states(user.role)
     context: dict[str, Any] = {"states": states}
@@ -115,7 +115,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     today = clock.today()
     state = request.GET.get("state", "")
     overdue = request.GET.get("overdue") == "1"

@@ -1,25 +1,20 @@
-"""Helpers shared by the registry pages: the acting user, htmx detection, turning service
-refusals into 404/403, the scoped household lookup and download headers.
+"""Helpers shared by the registry pages: htmx detection, the scoped household lookup and
+download headers (the acting user and refusals as error pages are in `fangpin.web.pages`).
 """
 
 from __future__ import annotations
 
-from typing import cast
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from fangpin.accounts.models import User
-from fangpin.core.errors import FangpinError, Forbidden, NotFound
+from fangpin.core.errors import NotFound
+from fangpin.web.pages import request_user
 
 from .. import selectors
 from ..choices import WRITER_ROLES
 from ..models import Household
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -30,17 +25,9 @@ def may_write(user: User) -> bool:
     return user.role in WRITER_ROLES
 
 
-def _raise_http(exc: FangpinError) -> None:
-    """Turn a service's scope and role refusals into the 404 and 403 pages."""
-    if isinstance(exc, NotFound):
-        raise Http404(exc.detail) from exc
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.detail) from exc
-
-
 def _household(request: HttpRequest, household_id: int) -> Household:
     try:
-        return selectors.household_get(user=_user(request), household_id=household_id)
+        return selectors.household_get(user=request_user(request), household_id=household_id)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 

@@ -20,12 +20,13 @@ from fangpin.core.errors import NotFound
 from fangpin.policy.services import monitoring_line
 from fangpin.regions.models import PREFIX_LENGTH, Region
 from fangpin.regions.selectors import region_children, region_get
+from fangpin.web.pages import request_user
 
 from .. import selectors
 from ..choices import Relation
 from ..forms import DocumentForm, GuaranteeForm, IncomeForm, MemberAddForm, MemberEndForm
 from ..models import Household, Membership
-from .common import _household, _is_htmx, _user, may_write
+from .common import _household, _is_htmx, may_write
 
 PAGE_SIZE = 20
 
@@ -58,7 +59,7 @@ def _row(household: Household, full: bool) -> dict[str, Any]:
 @login_required
 @require_GET
 def household_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     q = request.GET.get("q", "").strip()[:64]
     code = request.GET.get("region", "").strip()
     if user.region is None:
@@ -152,7 +153,7 @@ def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, An
 
 
 def _household_context(request: HttpRequest, household: Household, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     full = user.sees_personal_data
     guarantee, guarantee_items = _guarantee_items(household)
     writer = may_write(user)

@@ -18,10 +18,11 @@ from fangpin.accounts.models import User
 from fangpin.core.errors import FangpinError
 from fangpin.regions.selectors import region_get
 from fangpin.web import uploads
+from fangpin.web.pages import raise_refusal, request_user
 
 from ..forms import ImportForm
 from ..importing import ImportResult, household_import
-from .common import XLSX, _attachment, _raise_http, _user, may_write
+from .common import XLSX, _attachment, may_write
 
 
 def _require_import_role(user: User) -> None:
@@ -44,7 +45,7 @@ def _import_page(request: HttpRequest, *, status: int = 200, **context: Any) -> 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload an .xlsx and see what a dry run finds; nothing is written here."""
-    user = _user(request)
+    user = request_user(request)
     _require_import_role(user)
     if request.method != "POST":
         return _import_page(request)
@@ -57,7 +58,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         result = _run_import(user, kept.path, dry_run=True)
     except FangpinError as exc:
         uploads.forget(kept.path)
-        _raise_http(exc)
+        raise_refusal(exc)
         form.add_error("file", exc.detail)
         return _import_page(request, form=form, status=400)
     if result.problems:
@@ -76,7 +77,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the kept file after checking it again; all or nothing."""
-    user = _user(request)
+    user = request_user(request)
     _require_import_role(user)
     kept = uploads.find(request.POST.get("token", ""), user_id=user.pk)
     if kept is None:
@@ -85,7 +86,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         result = _run_import(user, kept.path, dry_run=False)
     except FangpinError as exc:
-        _raise_http(exc)
+        raise_refusal(exc)
         uploads.forget(kept.path)
         return _import_page(request, error=exc.detail, file_name=kept.original_name, status=400)
     uploads.forget(kept.path)
@@ -144,7 +145,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The user's region (or `?region=` inside it) in the import template."""
     from ..exporting import household_export
 
-    user = _user(request)
+    user = request_user(request)
     if user.region is None:
         raise PermissionDenied("您的账号未绑定区划")
     code = request.GET.get("region", "").strip()
@@ -153,7 +154,7 @@ def export(request: HttpRequest) -> HttpResponse:
         buffer = io.BytesIO()
         household_export(user=user, region=region.code, file=buffer)
     except FangpinError as exc:
-        _raise_http(exc)
+        raise_refusal(exc)
         raise
     stamp = timezone.localdate().strftime("%Y%m%d")
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from fangpin.core.errors import FangpinError
+from fangpin.web.pages import raise_refusal, request_user
 
 from .. import selectors, services
 from ..forms import MemberAddForm, MemberEndForm
-from .common import _household, _raise_http, _user
+from .common import _household
 from .households import _member_choices, _member_rows, _section_response
 
 
@@ -25,14 +26,14 @@ def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             membership = services.member_add(
-                user=_user(request),
+                user=request_user(request),
                 household_id=household.pk,
                 member={k: data[k] for k in MEMBER_FIELDS},
                 reason=data["reason"],
                 started_on=data["started_on"],
             )
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             form.add_error(None, exc.detail)
         else:
             ok = True
@@ -73,7 +74,7 @@ def member_end(request: HttpRequest, household_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             membership = services.member_end(
-                user=_user(request),
+                user=request_user(request),
                 household_id=household.pk,
                 person_id=data["person"],
                 reason=data["reason"],
@@ -81,7 +82,7 @@ def member_end(request: HttpRequest, household_id: int) -> HttpResponse:
                 new_head_person_id=data["new_head"],
             )
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             form.add_error(None, exc.detail)
         else:
             ok = True

@@ -9,10 +9,11 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 
 from fangpin.core.errors import FangpinError
+from fangpin.web.pages import raise_refusal, request_user
 
 from .. import selectors, services
 from ..forms import DocumentForm, GuaranteeForm, IncomeForm
-from .common import _household, _raise_http, _user
+from .common import _household
 from .households import _section_response
 
 
@@ -26,10 +27,10 @@ def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
         try:
             # The form's fields are named as the service's arguments.
             record = services.income_record(
-                user=_user(request), household_id=household.pk, **form.cleaned_data
+                user=request_user(request), household_id=household.pk, **form.cleaned_data
             )
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             form.add_error(None, exc.detail)
         else:
             ok = True
@@ -56,10 +57,10 @@ def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
     if form is not None and form.is_valid():
         try:
             services.guarantees_set(
-                user=_user(request), household_id=household.pk, **form.cleaned_data
+                user=request_user(request), household_id=household.pk, **form.cleaned_data
             )
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             form.add_error(None, exc.detail)
         else:
             ok = True
@@ -86,7 +87,7 @@ def document_add(request: HttpRequest, household_id: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             services.archive_document_add(
-                user=_user(request),
+                user=request_user(request),
                 household_id=household.pk,
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
@@ -94,7 +95,7 @@ def document_add(request: HttpRequest, household_id: int) -> HttpResponse:
                 filename=upload.name,
             )
         except FangpinError as exc:
-            _raise_http(exc)
+            raise_refusal(exc)
             form.add_error(None, exc.detail)
         else:
             ok = True
