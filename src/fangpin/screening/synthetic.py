@@ -21,19 +21,26 @@ WRONG_CHECK_EVERY = 1013
 BAD_DATE_EVERY = 1009
 FIFTEEN_EVERY = 1021
 FULL_WIDTH_EVERY = 1031
+# The first 17 digits of person k's ID number (county, birth date, sequence): the registry and
+# the batches must spell them alike for rows to match.
+_FIRST17 = (
+    "CAST(410421 + k // 30000000 AS VARCHAR) "
+    "|| strftime(DATE '1940-01-01' + CAST((k // 1000) % 30000 AS INTEGER), '%Y%m%d') "
+    "|| lpad(CAST(k % 1000 AS VARCHAR), 3, '0')"
+)
+
+
+def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {threads}")
+    return con
 
 
 def registry_parquet(path: Path, persons: int, *, threads: int | None = None) -> None:
     """Persons 1..n, three to a household; every fifth household 脱贫, every 50th monitored."""
-    con = duckdb.connect()
+    con = _connect(threads)
     try:
-        if threads:
-            con.execute(f"SET threads = {threads}")
-        first17 = (
-            "CAST(410421 + k // 30000000 AS VARCHAR) "
-            "|| strftime(DATE '1940-01-01' + CAST((k // 1000) % 30000 AS INTEGER), '%Y%m%d') "
-            "|| lpad(CAST(k % 1000 AS VARCHAR), 3, '0')"
-        )
         con.execute(
             f"""COPY (
             SELECT person_id, f || {id_check_char("f")} AS id_number, household_id,
@@ -41,7 +48,7 @@ def registry_parquet(path: Path, persons: int, *, threads: int | None = None) ->
                    CAST(NULL AS INTEGER) AS disability_grade,
                    household_id % 5 = 0 AS is_alleviated, 1 AS part
             FROM (SELECT range + 1 AS person_id, range AS k, range // 3 + 1 AS household_id,
-                         {first17.replace("k", "range")} AS f
+                         {_FIRST17.replace("k", "range")} AS f
                   FROM range({persons}))
             ) TO '{path}' (FORMAT parquet)"""
         )
@@ -73,15 +80,8 @@ def medical_parquet(
     Amounts are skewed (25,000 x u^20) so that a few percent of persons pass the thresholds.
     """
     span = int(persons / match_share)
-    con = duckdb.connect()
+    con = _connect(threads)
     try:
-        if threads:
-            con.execute(f"SET threads = {threads}")
-        first17 = (
-            "CAST(410421 + k // 30000000 AS VARCHAR) "
-            "|| strftime(DATE '1940-01-01' + CAST((k // 1000) % 30000 AS INTEGER), '%Y%m%d') "
-            "|| lpad(CAST(k % 1000 AS VARCHAR), 3, '0')"
-        )
         con.execute(
             f"""COPY (
             SELECT
@@ -107,8 +107,8 @@ def medical_parquet(
                      CAST(25000 * pow(((h // 7) % 1000000) / 1000000.0, 20) + 20
                           AS DECIMAL(18, 2)) AS own
               FROM (
-                SELECT i, h, CASE WHEN k < {persons} THEN {first17}
-                                  ELSE '510100' || substr({first17}, 7) END AS f
+                SELECT i, h, CASE WHEN k < {persons} THEN {_FIRST17}
+                                  ELSE '510100' || substr({_FIRST17}, 7) END AS f
                 FROM (SELECT range AS i, hash(range + {seed} * 1000003) AS h,
                              CAST(hash(range * 31 + {seed}) % {span} AS BIGINT) AS k
                       FROM range({rows}))

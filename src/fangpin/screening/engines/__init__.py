@@ -17,8 +17,8 @@ from typing import Any, Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..rules import Rule
-from .sql import ref_text
+from ..rules import Rule, columns_read
+from .sql import PERSON_COLUMNS, ref_text
 
 MALFORMED_SAMPLE = 100
 Progress = Callable[[int, str], None]
@@ -45,6 +45,11 @@ class Job:
     # When the raw file is the department's own Parquet, its columns by name (no copy made).
     raw_columns: dict[str, str] | None = None
     native: dict[str, str] | None = None  # of those, the ones already typed (date, number, bool)
+
+    @property
+    def person_columns(self) -> tuple[str, ...]:
+        """The registry columns the job's rules read (the stage carries no others)."""
+        return tuple(sorted(columns_read(self.rules) & set(PERSON_COLUMNS)))
 
 
 @dataclass
@@ -135,7 +140,6 @@ def plain(value: Any) -> Any:
 
 def hit_from_row(rule: Rule, row: dict[str, Any]) -> Hit:
     refs = sorted(int(r) for r in row.pop("evidence") or [])
-    row = {k: v for k, v in row.items() if k in rule.outputs}
     person_id = int(row.pop("person_id"))
     household_id = int(row.pop("household_id"))
     return Hit(

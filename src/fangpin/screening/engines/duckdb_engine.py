@@ -13,12 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..rules import columns_read
 from . import MALFORMED_SAMPLE, Job, Progress, Result, RuleHits
 from .plan import HITS_TABLE, RuleGroup, rule_groups
 from .sql import (
     DROPPED,
-    PERSON_COLUMNS,
     REF_BASE,
     batch_columns,
     matched_sql,
@@ -57,7 +55,7 @@ class DuckDBEngine:
         try:
             _inputs(con, job)
             progress(20, "读取并核对数据")
-            person_columns = tuple(columns_read(job.rules) & set(PERSON_COLUMNS))
+            person_columns = job.person_columns
             # A plain (not TEMP) table of the private in-memory database: the writer's cursor
             # below must see it.
             staged = stage_sql(job.source, job.batch_id, job.native, person_columns)

@@ -13,10 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..rules import columns_read
 from . import MALFORMED_SAMPLE, Job, Progress, Result, RuleHits
 from .sql import (
-    PERSON_COLUMNS,
     REF_BASE,
     batch_columns,
     matched_sql,
@@ -74,7 +72,7 @@ class SparkEngine:
             _sql(persons_sql(len(job.registry.person_parts)))
         ).cache().createOrReplaceTempView("persons")
         progress(20, "读取并核对数据")
-        person_columns = tuple(columns_read(job.rules) & set(PERSON_COLUMNS))
+        person_columns = job.person_columns
         staged = spark.sql(
             _sql(stage_sql(job.source, job.batch_id, person_columns=person_columns))
         ).cache()

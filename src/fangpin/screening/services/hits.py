@@ -24,7 +24,6 @@ from fangpin.registry.models import Household, Person
 from ..engines import Hit, Result
 from ..engines.sql import REF_BASE
 from ..models import Batch, Warning
-from ..rules import rules_for
 from .common import EVIDENCE_ROWS, period_bounds
 
 
@@ -96,7 +95,7 @@ def warnings_from_hits(batch: Batch, result: Result, prior: tuple[Path, ...]) ->
             fresh.setdefault((hit.household_id, hit.rule), []).append(hit)
     if not fresh:
         return 0
-    rules = {r.name: r for r in rules_for(batch.source)}
+    rules = {found.rule.name: found.rule for found in result.rule_hits}
     names = dict(
         Person.objects.filter(pk__in={h.person_id for v in fresh.values() for h in v}).values_list(
             "pk", "name"

@@ -90,9 +90,11 @@ def batch_run(*, batch_id: int, on_progress: Callable[[int, str], None] | None =
             if on_progress is not None:
                 on_progress(percent, stage)
 
-        result = _screen(batch, work, progress)
+        # Earlier batches' rows: read by the rules, and again for the warnings' evidence.
+        prior = _prior(batch)
+        result = _screen(batch, work, prior, progress)
         with transaction.atomic():
-            made = warnings_from_hits(batch, result, _prior(batch))
+            made = warnings_from_hits(batch, result, prior)
             batch.refresh_from_db()
             batch.status = Batch.Status.DONE
             batch.progress = 100
@@ -132,7 +134,9 @@ def batch_run(*, batch_id: int, on_progress: Callable[[int, str], None] | None =
     return batch
 
 
-def _screen(batch: Batch, work: Path, progress: Callable[[int, str], None]) -> Result:
+def _screen(
+    batch: Batch, work: Path, prior: tuple[Path, ...], progress: Callable[[int, str], None]
+) -> Result:
     path = Path(batch.file.path)
     inspected = ingest.inspect(path, source=batch.source, original_name=batch.original_name)
     registry, _ = registry_export()
@@ -149,7 +153,7 @@ def _screen(batch: Batch, work: Path, progress: Callable[[int, str], None]) -> R
         rules=rules,
         params=rule_params(rules, batch.period),
         workdir=work,
-        prior=_prior(batch),
+        prior=prior,
         raw_columns=inspected.columns if direct else None,
         native=inspected.native if direct else None,
     )
