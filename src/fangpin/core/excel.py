@@ -4,18 +4,17 @@ other place that exchanges spreadsheets with county offices."""
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import python_calamine
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from . import files
 from .errors import BadValue
 
 # What Excel shows for a long number it has turned into a float: 4.10421E+17.
@@ -32,24 +31,21 @@ class EmptyFile(BadValue):
     code = "empty_file"
 
 
-def read_first_sheet(source: str | Path | IO[bytes] | bytes) -> list[list[Any]]:
-    """All rows of the first sheet, row i being Excel row i+1 (blank cells are "")."""
-    try:
-        if isinstance(source, bytes):
-            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
-        elif isinstance(source, str | Path):
-            book = python_calamine.CalamineWorkbook.from_path(str(source))
-        else:
-            if hasattr(source, "seek"):
-                source.seek(0)
-            book = python_calamine.CalamineWorkbook.from_filelike(source)
-        if not book.sheet_names:
-            raise EmptyFile("文件中没有工作表")
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except BadValue:
-        raise
-    except Exception:  # calamine raises several types for corrupt/unknown files
-        raise NotExcel("不是有效的 Excel 文件,请上传 .xlsx 格式的文件") from None
+def read_first_sheet(
+    source: str | Path | IO[bytes] | bytes, *, limits: files.Limits = files.SPREADSHEET_IMPORT
+) -> list[list[Any]]:
+    """All rows of the first sheet, row i being Excel row i+1 (blank cells are "").
+
+    The file passes the upload gate first (size, type by content, declared structure) and is
+    parsed in a child process with a memory limit. A file too large or too complex raises
+    FileTooLarge / FileTooComplex; one that is not a workbook raises NotExcel.
+    """
+    with files.on_disk(source, limits=limits) as path:
+        try:
+            files.admit_path(path, limits=limits)
+            rows = files.read_sheet(path, limits=limits)
+        except (files.FileTypeRefused, files.FileUnreadable):
+            raise NotExcel("不是有效的 Excel 文件,请上传 .xlsx 格式的文件") from None
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
     if not rows:

@@ -26,6 +26,7 @@ from .constants import CHANGE_REASON as CHANGE_REASON
 from .constants import HEADERS as HEADERS
 from .constants import LEFT_REASON as LEFT_REASON
 from .constants import LOOKUP_CHUNK as LOOKUP_CHUNK
+from .constants import MAX_PROBLEMS as MAX_PROBLEMS
 from .constants import MSG_DUPLICATE as MSG_DUPLICATE
 from .constants import MSG_FOREIGN_HOUSEHOLD as MSG_FOREIGN_HOUSEHOLD
 from .constants import MSG_FOREIGN_VILLAGE as MSG_FOREIGN_VILLAGE
@@ -49,6 +50,7 @@ from .reading import T as T
 from .reading import _read
 from .result import ImportResult as ImportResult
 from .result import Problem as Problem
+from .result import ProblemList as ProblemList
 from .result import _problem_order, _reset_counts
 from .validation import _check_households
 from .writing import _write

@@ -24,6 +24,7 @@ CHANGE_REASON = "Excel导入"
 LEFT_REASON = "导入名单中已无此人"
 BATCH = 1000
 LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit
+MAX_PROBLEMS = 200  # problems listed (all are counted)
 
 # Messages people see in the problem table (tests import them).
 MSG_REQUIRED = "必填项为空"

@@ -11,6 +11,7 @@ from django.db.models import Model
 
 from fangpin.core import excel, idcard
 from fangpin.core.errors import BadValue
+from fangpin.core.files import FileTooComplex, FileTooLarge
 
 from ..choices import EDUCATION_VALUES, LABOUR_VALUES, RELATIONS, SCHOOL_STATUS_VALUES
 from ..services import CleanMember, clean_choice, clean_disability_grade, clean_health
@@ -26,7 +27,7 @@ from .constants import (
     REQUIRED,
     YES,
 )
-from .result import ImportResult, Problem
+from .result import ImportResult, Problem, ProblemList
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
@@ -65,7 +66,7 @@ class _Reader:
 
     def __init__(self, user: User | None) -> None:
         self.user = user
-        self.problems: list[Problem] = []
+        self.problems = ProblemList()
 
     def problem(self, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(line, column, message))
@@ -86,7 +87,7 @@ class _Reader:
             return None
 
     def row(self, line: int, cells: dict[str, Any]) -> Row | None:
-        before = len(self.problems)
+        before = self.problems.total
         for column in REQUIRED:
             if excel.is_blank(cells[column]):
                 self.problem(line, column, MSG_REQUIRED)
@@ -134,7 +135,7 @@ class _Reader:
         name = excel.text(cells["姓名"])
         if len(name) > 64:
             self.problem(line, "姓名", "姓名过长")
-        if len(self.problems) > before or number is None:
+        if self.problems.total > before or number is None:
             return None
         member = CleanMember(
             name=name,
@@ -162,6 +163,8 @@ def _read(user: User | None, file: Any, result: ImportResult) -> list[Row]:
     reader = _Reader(user)
     try:
         raw = excel.read_first_sheet(file)
+    except (FileTooLarge, FileTooComplex):
+        raise  # refused at the gate: a 400/413 answer, not a row of the problem table
     except BadValue as exc:
         result.problems.append(Problem(0, "", exc.detail))
         return []

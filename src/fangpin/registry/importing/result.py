@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .constants import HEADERS
+from .constants import HEADERS, MAX_PROBLEMS
 
 
 class Problem(NamedTuple):
@@ -22,10 +23,42 @@ class Problem(NamedTuple):
         return f"第{self.row}行 {self.column}:{self.message}"
 
 
+class ProblemList(list[Problem]):
+    """The problems reported: the first MAX_PROBLEMS in report order are kept, all are
+    counted (`total`). A file with a million bad rows costs a bounded list, not a million."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        super().__init__()
+        self.total = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        self.total += 1
+        super().append(problem)
+        if len(self) >= 4 * MAX_PROBLEMS:
+            self._keep_first()
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        uncounted = problems.total - len(problems) if isinstance(problems, ProblemList) else 0
+        for problem in problems:
+            self.append(problem)
+        self.total += uncounted
+
+    def sort(  # type: ignore[override]
+        self, *, key: Callable[[Problem], Any] | None = None, reverse: bool = False
+    ) -> None:
+        """Report order (row, then template column); only the first MAX_PROBLEMS stay."""
+        self._keep_first()
+
+    def _keep_first(self) -> None:
+        super().sort(key=_problem_order)
+        del self[MAX_PROBLEMS:]
+
+
 @dataclass
 class ImportResult:
     dry_run: bool
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     rows: int = 0
     created: int = 0  # households
     updated: int = 0
@@ -38,6 +71,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        """All problems found; `problems` lists the first MAX_PROBLEMS of them."""
+        return self.problems.total
 
     def summary(self) -> str:
         verb = "将" if self.dry_run else "已"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fangpin.accounts.models import User
+from fangpin.core import files
 from fangpin.core.errors import FangpinError
 from fangpin.regions.selectors import region_get
 from fangpin.web import uploads
@@ -53,6 +54,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _import_page(request, form=form, status=400)
     upload = form.cleaned_data["file"]
+    try:
+        files.refuse_oversize(upload.size, limits=files.SPREADSHEET_IMPORT)
+    except FangpinError as exc:
+        form.add_error("file", exc.detail)
+        return _import_page(request, form=form, status=exc.status)
     kept = uploads.keep(upload, user_id=user.pk)
     try:
         result = _run_import(user, kept.path, dry_run=True)
@@ -60,7 +66,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         uploads.forget(kept.path)
         raise_refusal(exc)
         form.add_error("file", exc.detail)
-        return _import_page(request, form=form, status=400)
+        return _import_page(request, form=form, status=exc.status)
     if result.problems:
         uploads.forget(kept.path)  # a file with problems is fixed and uploaded again
     return _import_page(
@@ -88,7 +94,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     except FangpinError as exc:
         raise_refusal(exc)
         uploads.forget(kept.path)
-        return _import_page(request, error=exc.detail, file_name=kept.original_name, status=400)
+        return _import_page(
+            request, error=exc.detail, file_name=kept.original_name, status=exc.status
+        )
     uploads.forget(kept.path)
     if result.problems:
         return _import_page(

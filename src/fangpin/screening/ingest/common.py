@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from fangpin.core.errors import BadValue
+from fangpin.core.files.child import cell_text as _text  # the same text the child writes
 
 SAMPLE_ROWS = 1000
 
@@ -28,15 +28,3 @@ def _fail(detail: str, code: str, extra: Any = None) -> BadValue:
     return BadValue(detail, code=code, extra=extra)
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fangpin.core import files
 from fangpin.core.errors import BadValue
 
 from ..sources import SOURCES, SourceSpec
@@ -39,6 +39,7 @@ def inspect(path: Path, *, source: str, original_name: str) -> Inspected:
     size = path.stat().st_size
     if size == 0:
         raise _fail("文件是空的,没有任何内容", "empty_file")
+    _admit(path, fmt)
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
         fh.seek(max(size - 4, 0))
@@ -48,6 +49,21 @@ def inspect(path: Path, *, source: str, original_name: str) -> Inspected:
     if fmt == "xlsx":
         return _inspect_xlsx(path, spec, head)
     return _inspect_csv(spec, head, size)
+
+
+_LABELS = {"csv": "csv", "xlsx": "xlsx", "parquet": "Parquet"}
+
+
+def _admit(path: Path, fmt: str) -> None:
+    """The upload gate: size, type by content (which must agree with the name), and an
+    xlsx's declared structure. Too large or too complex raises the gate's own refusal."""
+    try:
+        admitted = files.admit_path(path, limits=files.DEPARTMENT_BATCH)
+    except (files.FileTypeRefused, files.FileUnreadable):
+        raise _mismatch(_LABELS[fmt]) from None
+    sniffed = "csv" if admitted.type == "text" else admitted.type
+    if sniffed != fmt:
+        raise _mismatch(_LABELS[fmt])
 
 
 def _mismatch(fmt: str) -> BadValue:
@@ -111,23 +127,17 @@ def _kind(arrow_type: pa.DataType) -> str | None:
 # --- xlsx -------------------------------------------------------------------------------
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
+def _xlsx_rows(path: Path, nrows: int | None = None) -> list[list[Any]]:
+    """The first sheet's first rows, read by the gate's child process (bounded memory)."""
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises several kinds for a broken workbook
+        return files.read_sheet(path, limits=files.DEPARTMENT_BATCH, nrows=nrows)
+    except files.FileUnreadable:
         raise _mismatch("xlsx") from None
 
 
 def _inspect_xlsx(path: Path, spec: SourceSpec, head: bytes) -> Inspected:
-    if head[:4] != b"PK\x03\x04" or not zipfile.is_zipfile(path):
-        raise _mismatch("xlsx")
-    with zipfile.ZipFile(path) as z:
-        if "xl/workbook.xml" not in z.namelist():
-            raise _mismatch("xlsx")
-    rows = _xlsx_rows(path)
+    # The gate has found a workbook whose declared structure is within bounds.
+    rows = _xlsx_rows(path, nrows=2 * SAMPLE_ROWS + 1)
     rows = [r for r in rows if any(c not in (None, "") for c in r)]
     if not rows:
         raise _fail("文件是空的,没有任何内容", "empty_file")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import Any
-
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from .common import Inspected, _fail, _text
-from .sniffing import _xlsx_rows
+from fangpin.core import files
+
+from .common import Inspected, _fail
 
 
 def stage_raw(path: Path, inspected: Inspected, dest: Path) -> Path:
@@ -22,14 +19,13 @@ def stage_raw(path: Path, inspected: Inspected, dest: Path) -> Path:
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     if inspected.fmt == "xlsx":
-        rows = [r for r in _xlsx_rows(path)]
-        body = rows[1:]
-        data: dict[str, Any] = {"row_no": pa.array(range(1, len(body) + 1), pa.int64())}
-        for name, i in inspected.positions.items():
-            data[f"r_{name}"] = pa.array(
-                [_text(r[i]) if i < len(r) else None for r in body], pa.string()
+        # Parsed and written by the gate's child process: bounded memory, a crash stays there.
+        try:
+            files.sheet_to_parquet(
+                path, dest, columns=dict(inspected.positions), limits=files.DEPARTMENT_BATCH
             )
-        pq.write_table(pa.table(data), dest)
+        except files.FileUnreadable:
+            raise _fail("文件无法完整读取:不是有效的 xlsx 文件", "unreadable_file") from None
         return dest
     con = duckdb.connect()
     try:

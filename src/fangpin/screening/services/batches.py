@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from fangpin.accounts.models import User
+from fangpin.core import files
 from fangpin.core.errors import BadValue, Conflict, Forbidden
 
 from .. import ingest
@@ -56,6 +57,8 @@ def batch_upload(
     name = original_name or file.name or ""
     name = Path(name).name
     ingest.file_format(name)
+    if isinstance(file, UploadedFile):
+        files.refuse_oversize(file.size, limits=files.DEPARTMENT_BATCH)
     incoming = screening_dir() / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     temp: Path | None = None

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"发现 {len(result.problems)} 处问题,未写入任何数据", returncode=1)
+            shown = ""
+            if result.problem_count > len(result.problems):
+                shown = f"(以上列出前 {len(result.problems)} 处)"
+            raise CommandError(
+                f"发现 {result.problem_count} 处问题{shown},未写入任何数据", returncode=1
+            )
         prefix = "检查通过(未写入):" if options["dry_run"] else "导入完成:"
         self.stdout.write(prefix + result.summary())
