@@ -54,6 +54,7 @@ class Foreign:
     measure: int
     warning: int
     batch: int
+    document: int
 
 
 @dataclass
@@ -112,6 +113,9 @@ ROUTES: dict[tuple[str, str], Call] = {
             "file": SimpleUploadedFile("核实表.pdf", b"%PDF-1.4", content_type="application/pdf"),
         },
     ),
+    ("GET", "/cases/{case_id}/attachments/{document_id}"): Call(
+        DETAIL, {**case, "document_id": lambda f: f.document}
+    ),
     ("GET", "/cases/{case_id}/plan"): Call(DETAIL, case),
     ("PUT", "/cases/{case_id}/plan"): Call(WRITE, case, body=lambda f: {"helper_name": "张三"}),
     ("POST", "/cases/{case_id}/measures"): Call(
@@ -159,7 +163,8 @@ def schema_routes() -> set[tuple[str, str]]:
 
 
 @pytest.fixture
-def foreign(make_user: Callable[..., Any]) -> Foreign:
+def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Foreign:
+    settings.MEDIA_ROOT = tmp_path
     clerk = make_user("village", BAOFENG_VILLAGE, "baofeng-clerk")
     home = make_household(clerk, BAOFENG_VILLAGE)
     registry.income_record(user=clerk, household_id=home.pk, year=2025, wage=3000)
@@ -190,8 +195,19 @@ def foreign(make_user: Callable[..., Any]) -> Foreign:
         message="自付医疗费用较高",
         deadline=dt.date(2026, 2, 1),
     )
+    document = monitoring.case_attachment_add(
+        user=clerk,
+        case_id=case_.pk,
+        kind="consent",
+        file=SimpleUploadedFile("承诺书.pdf", b"%PDF-1.4 consent"),
+    )
     return Foreign(
-        household=home.pk, case=case_.pk, measure=measure.pk, warning=warning.pk, batch=batch.pk
+        household=home.pk,
+        case=case_.pk,
+        measure=measure.pk,
+        warning=warning.pk,
+        batch=batch.pk,
+        document=document.pk,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.http.response import HttpResponseBase
 from ninja import File, Form, Router
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
@@ -14,6 +15,7 @@ from pydantic import ValidationError as PydanticError
 from fangpin.accounts.models import Role, User
 from fangpin.auth import AuthedRequest
 from fangpin.core.errors import BadValue, NotFound
+from fangpin.core.files.download import file_download
 from fangpin.core.idcard import mask
 from fangpin.core.scoping import get_scoped
 from fangpin.registry.models import Household
@@ -111,6 +113,11 @@ def _event(event: CaseEvent) -> dict[str, Any]:
     }
 
 
+def _document_url(case_id: int, document_id: int) -> str:
+    # Served through the case's scope as a download, never from a public media URL.
+    return f"/api/v1/cases/{case_id}/attachments/{document_id}"
+
+
 def _detail(case: Case, user: User) -> dict[str, Any]:
     today = clock.today()
     plan = selectors.household_plan(case.household)
@@ -143,7 +150,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
                 "id": d.pk,
                 "kind": d.kind,
                 "title": d.title,
-                "url": d.file.url if d.file else "",
+                "url": _document_url(case.pk, d.pk),
                 "uploaded_at": d.uploaded_at,
             }
             for d in case.household.documents.order_by("-uploaded_at", "-id")
@@ -305,7 +312,21 @@ def attachment_add(
             "id": document.pk,
             "kind": document.kind,
             "title": document.title,
-            "url": document.file.url,
+            "url": _document_url(case_id, document.pk),
             "uploaded_at": document.uploaded_at,
         },
     )
+
+
+@cases_router.get(
+    "/{case_id}/attachments/{document_id}",
+    response={200: None},
+    summary="下载办理材料(以附件形式下载,不在浏览器中打开)",
+)
+def attachment_download(request: AuthedRequest, case_id: int, document_id: int) -> HttpResponseBase:
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    document = case.household.documents.filter(pk=document_id).first()
+    if document is None or not document.file:
+        raise NotFound("材料不存在")
+    name = (document.file.name or "document").rsplit("/", 1)[-1]
+    return file_download(document.file.open("rb"), filename=name)

@@ -15,6 +15,7 @@ import pickle
 import re
 import resource
 import sys
+from collections.abc import Callable
 from typing import Any
 
 MEMORY_EXIT = 3
@@ -87,7 +88,7 @@ def task_parquet(path: str, caps: dict[str, int], dest: str, columns: dict[str, 
     return len(body)
 
 
-TASKS = {"rows": task_rows, "parquet": task_parquet}
+TASKS: dict[str, Callable[..., Any]] = {"rows": task_rows, "parquet": task_parquet}
 
 
 def main() -> None:

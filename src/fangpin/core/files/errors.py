@@ -28,9 +28,7 @@ class FileTooComplex(FileRefused):
     code = "file_too_complex"
 
     def __init__(self, why: str, *, reason: str, **kwargs: Any) -> None:
-        super().__init__(
-            f"文件过于复杂,无法安全读取:{why}。请只保留需要的数据后重新上传", **kwargs
-        )
+        super().__init__(f"文件过于复杂,无法安全读取:{why}。请只保留需要的数据后重新上传", **kwargs)
         self.reason = reason
 
 

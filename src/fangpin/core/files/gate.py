@@ -123,5 +123,3 @@ def sheet_to_parquet(path: Path, dest: Path, *, columns: dict[str, int], limits:
         "parquet", limits=limits, path=str(path), dest=str(dest), columns=columns
     )
     return count
-
-

@@ -24,7 +24,7 @@ CONTENT_TYPES: dict[str, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "ole": "application/octet-stream",  # .doc / .xls (OLE compound file)
     "parquet": "application/vnd.apache.parquet",
-    "text": "text/plain; charset=utf-8",
+    "text": "text/plain",
 }
 EXTENSIONS: dict[str, str] = {
     "pdf": ".pdf",

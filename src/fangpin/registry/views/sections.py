@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 
 from fangpin.core.errors import FangpinError
+from fangpin.core.files.download import file_download
 from fangpin.web.pages import raise_refusal, request_user
 
 from .. import selectors, services
@@ -121,5 +122,5 @@ def document_download(
     for document in selectors.household_documents(household=household):
         if document.pk == document_id:
             name = (document.file.name or "document").rsplit("/", 1)[-1]
-            return FileResponse(document.file.open("rb"), filename=name)
+            return file_download(document.file.open("rb"), filename=name)
     raise Http404("资料不存在")

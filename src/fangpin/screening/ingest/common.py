@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fangpin.core.errors import BadValue
-from fangpin.core.files.child import cell_text as _text  # the same text the child writes
+from fangpin.core.files.child import cell_text
+
+# A cell as text: the same function the gate's child uses when it stages an xlsx.
+_text = cell_text
 
 SAMPLE_ROWS = 1000
 
@@ -26,5 +29,3 @@ class Inspected:
 
 def _fail(detail: str, code: str, extra: Any = None) -> BadValue:
     return BadValue(detail, code=code, extra=extra)
-
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+
 import duckdb
 
 from fangpin.core import files
