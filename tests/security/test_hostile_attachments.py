@@ -171,3 +171,47 @@ def test_attachments_are_not_served_from_a_public_media_url(
     document = ArchiveDocument.objects.get()
     detail = api_as("county", BAOFENG).api("GET", f"/cases/{case_id}").json()
     assert detail["attachments"][0]["url"] == f"/api/v1/cases/{case_id}/attachments/{document.pk}"
+
+
+def _zip(names: list[str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (PNG, "png"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 16, "jpeg"),
+        (b"GIF89a" + b"\x00" * 16, "gif"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "webp"),
+        (_zip(["[Content_Types].xml", "word/document.xml"]), "docx"),
+        (_zip(["[Content_Types].xml", "xl/workbook.xml"]), "xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16, "ole"),
+        ("入户核实情况说明\n".encode("gb18030"), "text"),
+        (HTML, None),
+        (SVG, None),
+        (b"  \n<html><body>x</body></html>", None),
+        (_zip(["payload.exe"]), None),
+        (b"MZ\x90\x00\x03\x00\x00\x00", None),
+    ],
+)
+def test_only_documents_and_images_pass_the_attachment_gate(
+    content: bytes, expected: str | None
+) -> None:
+    import io
+
+    from fangpin.core import files
+
+    if expected is None:
+        with pytest.raises(files.FileTypeRefused):
+            files.admit(io.BytesIO(content), limits=files.ATTACHMENT)
+    else:
+        assert files.admit(io.BytesIO(content), limits=files.ATTACHMENT).type == expected

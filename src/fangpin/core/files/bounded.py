@@ -65,7 +65,7 @@ def run(task: str, *, limits: Limits, **args: Any) -> Any:
         },
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and script, no shell
-        [sys.executable, "-I", str(CHILD)],
+        [sys.executable, str(CHILD)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""The spreadsheet reader's child process: `python -I child.py`, request as JSON on stdin.
+"""The spreadsheet reader's child process: `python child.py`, request as JSON on stdin.
 
 It caps its own address space and CPU time first, then reads; a file that makes the reader
 allocate without bound kills only this process. The answer is a pickle on stdout of plain

@@ -67,8 +67,9 @@ def check_xlsx(fh: IO[bytes], limits: Limits) -> None:
                 reason="uncompressed",
             )
         for info in infos:
-            name = info.filename
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            # Every XML part, not only xl/worksheets/: the workbook's relationships may put a
+            # sheet anywhere in the package.
+            if info.filename.endswith(".xml") and not info.is_dir():
                 _check_dimension(archive, info, limits)
     fh.seek(0)
 
@@ -77,7 +78,7 @@ def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Li
     try:
         with archive.open(info) as stream:
             start = stream.read(DIMENSION_BYTES)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         raise FileUnreadable("文件已损坏,无法读取") from None
     found = _DIMENSION.search(start)
     if found is None:
