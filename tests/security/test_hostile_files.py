@@ -302,3 +302,15 @@ def test_an_import_with_500_bad_rows_lists_200_problems_and_counts_500(
     assert "发现 500 处问题(以上列出前 200 处)" in str(caught.value)
     assert capsys.readouterr().err.count("必填项为空") == 200
     assert not Household.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_kept(
+    browser: Callable[..., Any], sandbox: Path
+) -> None:
+    big = SimpleUploadedFile("农户.xlsx", b"PK\x03\x04" + b"\x00" * (31 << 20))
+
+    page = browser("village", BAOFENG_VILLAGE).post(IMPORT, {"file": big})
+
+    assert page.status_code == 413
+    assert "文件过大:导入文件不能超过 30 MB" in page.content.decode()
+    nothing_written(sandbox)

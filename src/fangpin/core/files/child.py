@@ -37,11 +37,19 @@ def cell_text(value: Any) -> str | None:
 
 
 def _limit(memory: int, seconds: int) -> None:
+    """Cap address space at what the imports took plus `memory`, and CPU time at `seconds`
+    (never above a hard limit the parent already has)."""
     with open("/proc/self/status", encoding="ascii") as status:
         found = re.search(r"VmSize:\s+(\d+)\s+kB", status.read())
     used = int(found.group(1)) * 1024 if found else 0
-    resource.setrlimit(resource.RLIMIT_AS, (used + memory, used + memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    for which, soft, hard in (
+        (resource.RLIMIT_AS, used + memory, used + memory),
+        (resource.RLIMIT_CPU, seconds, seconds + 5),
+    ):
+        _, ceiling = resource.getrlimit(which)
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        resource.setrlimit(which, (soft, hard))
 
 
 def _sheet(path: str, caps: dict[str, int]) -> Any:
