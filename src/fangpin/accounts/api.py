@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangpin.auth import BearerToken, TokenRequest
 
@@ -43,6 +43,6 @@ def token_create(request: HttpRequest, body: TokenIn) -> dict[str, str]:
     summary="吊销当前令牌",
     description="吊销请求所带的令牌;之后再用它访问答 401。修改密码会吊销该用户的全部令牌。",
 )
-def token_delete(request: TokenRequest) -> tuple[int, None]:
+def token_delete(request: TokenRequest) -> Status:
     services.token_revoke(token=request.bearer_token)
-    return 204, None
+    return Status(204, None)

@@ -48,7 +48,9 @@ def claim(username: str) -> None:
         last_at = (
             LoginThrottle.objects.filter(username=username).values_list("last_at", flat=True).get()
         )
-    seconds = max(1, math.ceil((last_at + _window() - now).total_seconds()))
+    # Another request may have claimed the last check a moment after `now` was taken.
+    remaining = (last_at + _window() - timezone.now()).total_seconds()
+    seconds = min(max(1, math.ceil(remaining)), int(_window().total_seconds()))
     raise TooManyAttempts(
         f"登录失败次数过多,请 {math.ceil(seconds / 60)} 分钟后再试",
         code="login_locked",
