@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -14,6 +15,13 @@ STARTED = "fangpin_started"
 SEEN = "fangpin_seen"
 # Record activity at most this often, so that a page of many requests writes the session once.
 _SEEN_EVERY_S = 60
+
+
+def session_started(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """On `user_logged_in`: the session's clocks start now (connected in AccountsConfig)."""
+    now = int(time.time())
+    request.session[STARTED] = now
+    request.session[SEEN] = now
 
 
 class SessionTimeoutMiddleware:
