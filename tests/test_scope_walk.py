@@ -71,6 +71,7 @@ case = {"case_id": lambda f: f.case}
 
 ROUTES: dict[tuple[str, str], Call] = {
     ("POST", "/auth/token"): Call(OWN, why="logging in names no region or object"),
+    ("DELETE", "/auth/token"): Call(OWN, why="revokes the caller's own token, names nothing"),
     ("GET", "/regions/{code}"): Call(DETAIL, {"code": lambda f: BAOFENG}),
     ("GET", "/regions/{code}/children"): Call(DETAIL, {"code": lambda f: BAOFENG_TOWN}),
     ("POST", "/households"): Call(

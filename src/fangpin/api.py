@@ -35,7 +35,10 @@ def _error(
 @api.exception_handler(FangpinError)
 def on_fangpin_error(request: HttpRequest, exc: FangpinError) -> HttpResponse:
     extra = {"errors": exc.extra} if exc.extra is not None else {}
-    return _error(request, exc.status, exc.detail, exc.code, **extra)
+    response = _error(request, exc.status, exc.detail, exc.code, **extra)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -13,7 +13,10 @@ from fangpin.accounts.services import token_user
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return token_user(token)
+        user = token_user(token)
+        if user is not None:
+            request.bearer_token = token  # type: ignore[attr-defined]
+        return user
 
 
 class Session(SessionAuth):
@@ -31,3 +34,9 @@ class AuthedRequest(HttpRequest):
     """What an API view receives once authenticated: `auth` is the acting user."""
 
     auth: User
+
+
+class TokenRequest(AuthedRequest):
+    """An API request authenticated by a bearer token (`BearerToken` only)."""
+
+    bearer_token: str

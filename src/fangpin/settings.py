@@ -4,6 +4,8 @@
 - FANGPIN_SECRET_KEY: secret key (a fixed development key when FANGPIN_DEBUG is on)
 - FANGPIN_DEBUG: "1" to turn on debug pages
 - FANGPIN_DATA_DIR: where the embedded database, uploads and exports live (default ./var)
+- FANGPIN_HTTPS / FANGPIN_BEHIND_PROXY: served over HTTPS / behind a TLS-terminating proxy
+- FANGPIN_SESSION_HOURS / FANGPIN_SESSION_IDLE_MINUTES: web session lifetime (8 h / 120 min)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ if SECRET_KEY == _DEV_SECRET and not DEBUG and os.environ.get("FANGPIN_REQUIRE_S
 ALLOWED_HOSTS = os.environ.get("FANGPIN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fangpin.accounts.apps.BackOfficeConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fangpin.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -106,9 +109,6 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -132,17 +132,40 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+CSRF_FAILURE_VIEW = "fangpin.web.views.csrf_failure"
+
+# --- Authentication, passwords, sessions, cookies (issue 8 part 2, "auth") -------------------
+# Every way in (web login, API token, back office) goes through accounts.services.login_check.
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-CSRF_FAILURE_VIEW = "fangpin.web.views.csrf_failure"
-
-# Login lockout: this many failures for one username within the window answers 429.
+# Login lockout: after this many failed password checks for one username, every attempt
+# answers 429 (with Retry-After) until this many minutes after the last check.
 FANGPIN_LOGIN_MAX_FAILURES = int(os.environ.get("FANGPIN_LOGIN_MAX_FAILURES", "5"))
 FANGPIN_LOGIN_LOCK_MINUTES = int(os.environ.get("FANGPIN_LOGIN_LOCK_MINUTES", "15"))
 FANGPIN_TOKEN_DAYS = 7
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "fangpin.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+# A web session ends when the browser closes, after FANGPIN_SESSION_IDLE_MINUTES without a
+# request, and at the latest after FANGPIN_SESSION_HOURS (accounts.middleware).
+SESSION_COOKIE_AGE = int(os.environ.get("FANGPIN_SESSION_HOURS", "8")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+FANGPIN_SESSION_IDLE_MINUTES = int(os.environ.get("FANGPIN_SESSION_IDLE_MINUTES", "120"))
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+# FANGPIN_HTTPS=1: the site is served over HTTPS, so cookies are sent over HTTPS only.
+# FANGPIN_BEHIND_PROXY=1: a reverse proxy terminates TLS and sets X-Forwarded-Proto (only
+# then may that header be trusted).
+FANGPIN_HTTPS = os.environ.get("FANGPIN_HTTPS", "") in {"1", "true", "yes", "on"}
+SESSION_COOKIE_SECURE = FANGPIN_HTTPS
+CSRF_COOKIE_SECURE = FANGPIN_HTTPS
+if os.environ.get("FANGPIN_BEHIND_PROXY", "") in {"1", "true", "yes", "on"}:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- end of authentication block ---------------------------------------------------------------
 
 # `fangpin demo`: dotted paths of `seed(*, rng, households, today) -> None` functions that
 # apps append to, called in order after the synthetic registry is made (cases, warnings...).

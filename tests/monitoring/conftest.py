@@ -30,19 +30,6 @@ class Clock:
         return self.day
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect (not skip) PostgreSQL-only tests when the suite runs on SQLite."""
-    from django.conf import settings
-
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    chosen = [item for item in items if item.get_closest_marker("postgres_only") is None]
-    dropped = [item for item in items if item.get_closest_marker("postgres_only") is not None]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = chosen
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return Clock(monkeypatch)

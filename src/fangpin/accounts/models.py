@@ -1,4 +1,4 @@
-"""Users: one role and one region each; API tokens; failed-login records for lockout."""
+"""Users: one role and one region each; API tokens; a login counter per username for lockout."""
 
 from __future__ import annotations
 
@@ -57,6 +57,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
+    # The user's session auth hash (an HMAC of the password hash) when the token was issued:
+    # any password change, by whatever path, makes it differ and the token stops working.
+    password_stamp = models.CharField(max_length=128, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 
@@ -72,13 +75,21 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginFailure(models.Model):
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+class LoginThrottle(models.Model):
+    """Password checks claimed for one username (accounts.lockout).
+
+    `attempts` counts checks since the last success, including ones still running; `last_at`
+    is when the latest was claimed. Once `attempts` reaches the limit, no check is claimed
+    until `last_at` is older than the lock window.
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
+        verbose_name = "登录尝试计数"
+        verbose_name_plural = "登录尝试计数"
 
     def __str__(self) -> str:
-        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.username}: {self.attempts}"

@@ -1,4 +1,8 @@
-"""Creating users, logging in with lockout, issuing and checking API tokens."""
+"""Creating users, checking and changing passwords, logging in with lockout, API tokens.
+
+Every way in (the web login, the API token, the back office login) goes through
+`login_check`, so the lockout (accounts.lockout) holds for all of them together.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from fangpin.core.errors import BadValue, FangpinError, TooManyAttempts
+from fangpin.core.errors import BadValue, FangpinError
 from fangpin.regions.models import Level, Region, canonical_code
 
-from .models import ApiToken, LoginFailure, Role, User
+from . import lockout
+from .models import ApiToken, Role, User
 
 # Which region levels each role may be bound to.
 ROLE_LEVELS: dict[str, set[str]] = {
@@ -52,36 +60,64 @@ def user_create(
             f"角色 {Role(role).label} 不能绑定到{Level(region.level).label}级区划",
             code="role_region_mismatch",
         )
-    password = password or secrets.token_urlsafe(9)
     with transaction.atomic():
-        user, _ = User.objects.get_or_create(username=username)
+        user = User.objects.filter(username=username).first() or User(username=username)
         user.role = role
         user.region = region
         user.first_name = full_name or user.first_name
-        user.is_staff = True  # the admin is scoped; staff may use it
+        # The back office is for superusers only (accounts.backoffice); cadres work in the app.
+        user.is_staff = user.is_superuser
+        if password is None:
+            password = _generated_password(user)
+        else:
+            password_check(password, user=user)
         user.set_password(password)
         user.save()
     return user, password
 
 
-def _locked(username: str) -> bool:
-    since = timezone.now() - dt.timedelta(minutes=settings.FANGPIN_LOGIN_LOCK_MINUTES)
-    failures = LoginFailure.objects.filter(username=username, at__gte=since).count()
-    return failures >= settings.FANGPIN_LOGIN_MAX_FAILURES
+def _generated_password(user: User) -> str:
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not password_problems(password, user=user):
+            return password
+
+
+def password_problems(password: str, *, user: User | None = None) -> list[str]:
+    """What the configured validators (AUTH_PASSWORD_VALIDATORS) say against a password."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        return [str(message) for message in exc.messages]
+    return []
+
+
+def password_check(password: str, *, user: User | None = None) -> None:
+    problems = password_problems(password, user=user)
+    if problems:
+        raise BadValue("密码不符合要求:" + "".join(problems), code="weak_password", extra=problems)
+
+
+def password_change(*, user: User, password: str) -> None:
+    """Set a new password. Every API token and every other session of the user stops working
+    (tokens carry a stamp of the password, sessions Django's hash of it; see token_user)."""
+    password_check(password, user=user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        ApiToken.objects.filter(user=user).delete()
 
 
 def login_check(*, username: str, password: str) -> User:
-    """Authenticate, counting failures; too many in the window answers 429 even if right."""
-    if _locked(username):
-        raise TooManyAttempts(
-            f"登录失败次数过多,请 {settings.FANGPIN_LOGIN_LOCK_MINUTES} 分钟后再试",
-            code="login_locked",
-        )
+    """Check a password for every way in. A check is claimed from the lockout first, so too
+    many failures answer 429 (even for the right password) before anything is hashed."""
+    if not username or len(username) > 150 or "\x00" in username:
+        raise Unauthenticated("用户名或密码错误", code="invalid_credentials")
+    lockout.claim(username)
     user = authenticate(username=username, password=password)
     if user is None:
-        LoginFailure.objects.create(username=username)
         raise Unauthenticated("用户名或密码错误", code="invalid_credentials")
-    LoginFailure.objects.filter(username=username).delete()
+    lockout.reset(username)
     return user  # type: ignore[return-value]
 
 
@@ -90,12 +126,14 @@ def token_issue(*, user: User) -> str:
     ApiToken.objects.create(
         user=user,
         digest=ApiToken.digest_of(token),
+        password_stamp=user.get_session_auth_hash(),
         expires_at=timezone.now() + dt.timedelta(days=settings.FANGPIN_TOKEN_DAYS),
     )
     return token
 
 
 def token_user(token: str) -> User | None:
+    """The user of a live token: not expired, not revoked, issued under the current password."""
     row = (
         ApiToken.objects.select_related("user__region")
         .filter(digest=ApiToken.digest_of(token), expires_at__gt=timezone.now())
@@ -103,4 +141,10 @@ def token_user(token: str) -> User | None:
     )
     if row is None or not row.user.is_active:
         return None
+    if not constant_time_compare(row.password_stamp, row.user.get_session_auth_hash()):
+        return None
     return row.user
+
+
+def token_revoke(*, token: str) -> None:
+    ApiToken.objects.filter(digest=ApiToken.digest_of(token)).delete()

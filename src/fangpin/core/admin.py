@@ -1,9 +1,10 @@
 """The back office (Django admin), scoped like everything else.
 
-Every user created by `user_create` is staff, so the admin must never show more than the
-user's region: the list, the change form, the history pages and the choices offered for
-foreign keys all go through `core.scoping`. Django's per-model permission table is not used;
-the role decides (read for every role, change for the roles listed in `write_roles`).
+Only superusers may open it (accounts.backoffice); the scoping below stays as a second
+line, so that the admin never shows more than the user's region: the list, the change form,
+the history pages and the choices offered for foreign keys all go through `core.scoping`.
+Django's per-model permission table is not used; the role decides (read for every role,
+change for the roles listed in `write_roles`).
 Nothing is deleted from the admin (the registry keeps everything), and history cannot be
 reverted there (a revert would bypass the services' checks).
 """

@@ -19,6 +19,8 @@ class FangpinError(Exception):
         if code is not None:
             self.code = code
         self.extra = extra
+        # HTTP headers the answer carries (the API and the pages add them).
+        self.headers: dict[str, str] = {}
 
 
 class BadValue(FangpinError):
@@ -56,5 +58,12 @@ class Conflict(FangpinError):
 
 
 class TooManyAttempts(FangpinError):
+    """Locked for now (429); `retry_after` seconds until it may be tried again."""
+
     status = 429
     code = "too_many_attempts"
+
+    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)

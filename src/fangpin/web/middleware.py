@@ -28,4 +28,9 @@ class FangpinErrorMiddleware:
         if not isinstance(exception, FangpinError) or request.path.startswith("/api/"):
             return None
         template = _TEMPLATES.get(exception.status, "400.html")
-        return render(request, template, {"exception": exception.detail}, status=exception.status)
+        response = render(
+            request, template, {"exception": exception.detail}, status=exception.status
+        )
+        for name, value in exception.headers.items():
+            response[name] = value
+        return response

@@ -3,12 +3,13 @@ included under their own namespace (`registry:` ...), which the menu (nav.py) na
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import views
+from . import password, views
 
 web_patterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", password.password_view, name="password"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -13,20 +13,24 @@ from fangpin.core.errors import FangpinError
 def login_view(request: HttpRequest) -> HttpResponse:
     error = ""
     status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         try:
             user = login_check(
                 username=request.POST.get("username", ""), password=request.POST.get("password", "")
             )
         except FangpinError as exc:
-            error, status = exc.detail, exc.status
+            error, status, headers = exc.detail, exc.status, exc.headers
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)  # the backend that authenticated it
             target = request.GET.get("next") or "/"
             return redirect(
                 target if target.startswith("/") and not target.startswith("//") else "/"
             )
-    return render(request, "web/login.html", {"error": error}, status=status)
+    response = render(request, "web/login.html", {"error": error}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @require_POST
