@@ -246,7 +246,7 @@ def test_the_registry_export_writes_only_what_changed(household, screening_sandb
     again, written = registry_export()
     assert written == 0
     assert again.person_parts == registry.person_parts
-    person = Person.objects.get(id_number=people[1])
+    person = Person.objects.with_id_number(people[1]).get()
     person.disability_grade = 2
     person.save()
     delta, written = registry_export()
