@@ -253,7 +253,7 @@ def test_the_registry_export_writes_only_what_changed(household, screening_sandb
     assert written == 1
     assert len(delta.person_parts) == 2
     newest = pq.read_table(delta.person_parts[-1]).to_pylist()
-    assert [(r["id_number"], r["disability_grade"]) for r in newest] == [(people[1], 2)]
+    assert [(r["id_hash"], r["disability_grade"]) for r in newest] == [(person.id_hash, 2)]
 
 
 def test_the_screen_command_runs_a_file_and_reports_counts(household, tmp_path, capsys):
