@@ -10,24 +10,25 @@ CHUNK = 2000
 
 
 def _convert(table: str, pk: str, schema_editor: Any) -> None:
+    """Chunk by chunk (a converted row leaves the selection), so memory stays flat."""
     connection = schema_editor.connection
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote(pk)}, id_number FROM {quote(table)} WHERE id_hash IS NULL "
-            f"AND id_number IS NOT NULL ORDER BY {quote(pk)}"
-        )
-        rows = cursor.fetchall()
-    for start in range(0, len(rows), CHUNK):
-        updates = []
-        for key, stored in rows[start : start + CHUNK]:
-            number = idcrypt.decrypt(stored) if idcrypt.is_encrypted(stored) else stored
-            updates.append((idcrypt.encrypt(number), idcrypt.digest(number), key))
+    select = (
+        f"SELECT {quote(pk)}, id_number FROM {quote(table)} WHERE id_hash IS NULL "
+        f"AND id_number IS NOT NULL ORDER BY {quote(pk)} LIMIT {CHUNK}"
+    )
+    update = f"UPDATE {quote(table)} SET id_number = %s, id_hash = %s WHERE {quote(pk)} = %s"
+    while True:
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {quote(table)} SET id_number = %s, id_hash = %s WHERE {quote(pk)} = %s",
-                updates,
-            )
+            cursor.execute(select)
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            changes = []
+            for key, stored in rows:
+                number = idcrypt.decrypt(stored) if idcrypt.is_encrypted(stored) else stored
+                changes.append((idcrypt.encrypt(number), idcrypt.digest(number), key))
+            cursor.executemany(update, changes)
 
 
 def encrypt_rows(apps: Any, schema_editor: Any) -> None:
