@@ -17,6 +17,7 @@ the first 10M rows there and its time is scaled by rows; it says so).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -56,9 +57,13 @@ THRESHOLDS = {
 
 def _paths(persons: int, rows: int) -> tuple[Path, Path]:
     # The version changes with the synthetic data (v2: wrong check characters, 15 digits and
-    # full-width digits among the ID numbers).
+    # full-width digits among the ID numbers). The registry holds keyed hashes of the numbers
+    # (h: with the key whose fingerprint follows), as the real export does.
+    from fangpin.core.idcrypt import lookup_key
+
+    fingerprint = hashlib.sha256(lookup_key().encode()).hexdigest()[:8]
     return (
-        DATA / f"registry-{persons}.parquet",
+        DATA / f"registry-h{fingerprint}-{persons}.parquet",
         DATA / f"medical-v2-{persons}-{rows}.parquet",
     )
 
@@ -117,7 +122,8 @@ def run_fangpin(registry: Path, batch: Path, work: Path) -> dict[str, int]:
 def run_floor(registry: Path, batch: Path, work: Path) -> dict[str, int]:
     """The same question in one hand-written query: ID numbers matched as fangpin matches them
     (numbers already in shape used as they are; the others with spaces, lower-case x and
-    full-width digits cleaned, and 15 digits made 18), rows with an unreadable date left out,
+    full-width digits cleaned, and 15 digits made 18; then hashed with the registry's key, as
+    the registry holds keyed hashes), rows with an unreadable date left out,
     the three rules' thresholds per person. No check of the numbers that match nobody, no
     evidence, nothing written."""
     weighted = " + ".join(
@@ -153,6 +159,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 def _floor(registry: Path, work: Path, rows: str) -> dict[str, int]:
     import duckdb
 
+    from fangpin.core.idcrypt import lookup_key
     from fangpin.screening.synthetic import monitored_path
 
     t = THRESHOLDS
@@ -165,14 +172,14 @@ def _floor(registry: Path, work: Path, rows: str) -> dict[str, int]:
           SELECT id_number, try_cast(settled_on AS DATE) AS day, out_of_pocket, inpatient
           FROM ({rows})
         ), p AS (
-          SELECT p.person_id, p.id_number, p.is_alleviated OR m.household_id IS NOT NULL AS prio
+          SELECT p.person_id, p.id_hash, p.is_alleviated OR m.household_id IS NOT NULL AS prio
           FROM read_parquet('{registry}') AS p
           LEFT JOIN read_parquet('{monitored_path(registry)}') AS m USING (household_id)
         ), per AS (
           SELECT p.person_id, any_value(p.prio) AS prio,
                  sum(b.out_of_pocket) FILTER (WHERE year(b.day) = 2024) AS total,
                  max(b.out_of_pocket) FILTER (WHERE b.inpatient) AS stay
-          FROM b JOIN p ON p.id_number = b.id_number
+          FROM b JOIN p ON p.id_hash = sha256('{lookup_key()}' || b.id_number)
           WHERE b.day IS NOT NULL
           GROUP BY p.person_id
         )
@@ -205,14 +212,18 @@ def run_pandas(registry: Path, batch: Path, work: Path, limit: int | None = None
     df = df[df["id_number"].str.fullmatch(r"\d{17}[\dX]")]
     df["out_of_pocket"] = df["out_of_pocket"].astype(float)
     df = df[pd.to_datetime(df["settled_on"], errors="coerce").notna()]
+    from fangpin.core.idcrypt import lookup_key
+
+    key = lookup_key()
+    df["id_hash"] = [hashlib.sha256((key + n).encode()).hexdigest() for n in df["id_number"]]
     people = pd.read_parquet(
-        registry, columns=["person_id", "id_number", "household_id", "is_alleviated"]
+        registry, columns=["person_id", "id_hash", "household_id", "is_alleviated"]
     )
     monitored = pd.read_parquet(registry.with_name(registry.stem + "-monitored.parquet"))
     people["prio"] = people["is_alleviated"] | people["household_id"].isin(
         monitored["household_id"]
     )
-    merged = df.merge(people, on="id_number", how="inner")
+    merged = df.merge(people, on="id_hash", how="inner")
     merged["stay"] = merged["out_of_pocket"].where(merged["inpatient"])
     per = merged.groupby("person_id").agg(
         total=("out_of_pocket", "sum"), stay=("stay", "max"), prio=("prio", "max")

@@ -190,7 +190,7 @@ def test_full_width_digits_and_stray_spaces_are_normalised(tmp_path):
     assert household.member_count == 3 and household.village_id == V
     assert household.phone == "13812345678"
     assert Person.objects.filter(name="王 小明").exists()
-    assert Person.objects.filter(id_number=family_id(rows, 0)).exists()
+    assert Person.objects.with_id_number(family_id(rows, 0)).exists()
 
 
 def family_id(rows, index):
@@ -252,10 +252,10 @@ def test_a_changed_file_updates_moves_and_ends_members_with_history(tmp_path):
     h1, h2 = Household.objects.get(number="H001"), Household.objects.get(number="H002")
     assert (h1.member_count, h2.member_count) == (2, 2)
     assert h1.address == "新地址"
-    son = Person.objects.get(id_number=rows[2]["身份证号"])
+    son = Person.objects.with_id_number(rows[2]["身份证号"]).get()
     assert son.memberships.get(ended_on__isnull=True).household == h2
     assert son.memberships.filter(ended_on__isnull=False).get().household == h1
-    left = Person.objects.get(id_number=rows[4]["身份证号"])
+    left = Person.objects.with_id_number(rows[4]["身份证号"]).get()
     assert not left.memberships.filter(ended_on__isnull=True).exists()
 
 

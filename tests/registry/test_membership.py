@@ -74,7 +74,7 @@ def test_a_person_who_left_can_join_another_household(clerk):
     assert caught.value.code == "person_in_other_household"
     services.member_end(user=clerk, household_id=first.pk, person_id=bride.pk, reason="婚出")
     services.member_add(user=clerk, household_id=second.pk, member=data, reason="婚入")
-    assert Person.objects.filter(id_number=bride.id_number).count() == 1
+    assert Person.objects.with_id_number(bride.id_number).count() == 1
     assert bride.memberships.count() == 2
     assert bride.memberships.get(ended_on__isnull=True).household == second
 

@@ -153,7 +153,7 @@ def test_new_grade_1_2_disability_or_grade_3_mental_warns(household, screen, cou
     household([("肢体三级", b)])
     household([("精神三级", c)])
     household([("已是一级", d)])
-    Person.objects.filter(id_number=d).update(disability_grade=1)
+    Person.objects.with_id_number(d).update(disability_grade=1)
     screen(
         "disability",
         "2024-05",

@@ -60,6 +60,14 @@ def parse(raw: object) -> IdNumber:
     return IdNumber(value=text, birth_date=birth, sex=sex)
 
 
+def normalise(raw: object) -> str | None:
+    """The 18-character form of a valid ID number, or None."""
+    try:
+        return parse(raw).value
+    except BadValue:
+        return None
+
+
 def is_valid(raw: object) -> bool:
     try:
         parse(raw)

@@ -14,6 +14,7 @@ from pydantic import ValidationError as PydanticError
 
 from fangpin.accounts.models import Role, User
 from fangpin.auth import AuthedRequest
+from fangpin.core import idcrypt
 from fangpin.core.errors import BadValue, NotFound
 from fangpin.core.files.download import file_download
 from fangpin.core.idcard import mask
@@ -118,15 +119,18 @@ def _document_url(case_id: int, document_id: int) -> str:
     return f"/api/v1/cases/{case_id}/attachments/{document_id}"
 
 
+def _snapshot_id(stored: str, user: User) -> str:
+    number = idcrypt.decrypt(stored) if idcrypt.is_encrypted(stored) else stored
+    return number if user.sees_personal_data else mask(number)
+
+
 def _detail(case: Case, user: User) -> dict[str, Any]:
     today = clock.today()
     plan = selectors.household_plan(case.household)
     measures = selectors.household_measures(case.household)
     warnings = selectors.consistency_warnings(case, measures=measures, plan=plan)
     members = [
-        {**m, "id_number": m.get("id_number") if user.sees_personal_data else mask(m["id_number"])}
-        if m.get("id_number")
-        else m
+        {**m, "id_number": _snapshot_id(m["id_number"], user)} if m.get("id_number") else m
         for m in case.members_snapshot
     ]
     return {

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fangpin.core import idcard
 from fangpin.core.admin import ScopedAdmin
 from fangpin.core.idcard import mask, mask_phone
 
@@ -61,7 +63,7 @@ class HouseholdAdmin(RegistryAdmin):
 @admin.register(Person)
 class PersonAdmin(RegistryAdmin):
     list_display = ("name", "id_number", "sex", "birth_date", "health", "labour")
-    search_fields = ("name", "=id_number")
+    search_fields = ("name",)
     readonly_fields = ("id_number", "sex", "birth_date")
     personal_fields = frozenset({"id_number", "phone"})
 
@@ -70,6 +72,16 @@ class PersonAdmin(RegistryAdmin):
     @admin.display(description="身份证号")
     def id_masked(self, obj: Person) -> str:
         return mask(obj.id_number)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
+        """Names as usual; a whole ID number exactly (it is stored encrypted: no partial
+        match)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if idcard.normalise(search_term) is not None:
+            found = found | queryset.with_id_number(search_term)  # type: ignore[attr-defined]
+        return found, duplicates
 
 
 @admin.register(Membership)

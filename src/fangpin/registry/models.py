@@ -8,12 +8,16 @@ the acting user and time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from fangpin.core import idcard, idcrypt
+from fangpin.core.idfields import EncryptedIdField, IdHashField
 
 from .choices import CAN_WORK, SAFE_HOUSING, HousingGrade, Relation
 
@@ -59,10 +63,26 @@ class Household(models.Model):
         return self.memberships.filter(ended_on__isnull=True).select_related("person")
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def with_id_number(self, raw: object) -> PersonQuerySet:
+        """The person with this ID number (exact, after normalising: spaces, full-width
+        digits, a lower-case x, the 15-digit form); none for a number that is not valid."""
+        number = idcard.normalise(raw)
+        if number is None:
+            return self.none()
+        return self.filter(id_hash=idcrypt.digest(number))
+
+    def with_id_numbers(self, numbers: Iterable[str]) -> PersonQuerySet:
+        """Persons with any of these normalised ID numbers."""
+        return self.filter(id_hash__in=[idcrypt.digest(n) for n in numbers])
+
+
 class Person(models.Model):
     region_field = "memberships__household__village_id"
 
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    # Encrypted at rest (history rows too); `id_hash` is the keyed hash for exact lookup.
+    id_number = EncryptedIdField("身份证号")
+    id_hash = IdHashField("身份证号摘要", unique=True)
     name = models.CharField("姓名", max_length=64, db_index=True)
     sex = models.CharField("性别", max_length=2)
     birth_date = models.DateField("出生日期")
@@ -74,6 +94,8 @@ class Person(models.Model):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     died_on = models.DateField("死亡日期", null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "人员"

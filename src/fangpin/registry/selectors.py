@@ -45,12 +45,9 @@ def household_list(
     if not text:
         return qs
     if _ID_SHAPE.match(text):
-        number = text
-        if len(text) == 15:
-            number = text[:6] + "19" + text[6:]
-            number += idcard.check_char(number)
+        # ID numbers are stored encrypted: only the full number is found (by its keyed hash).
         holders = Membership.objects.filter(
-            person__id_number=number, ended_on__isnull=True
+            person__in=Person.objects.with_id_number(text), ended_on__isnull=True
         ).values_list("household_id", flat=True)
         return qs.filter(Q(pk__in=list(holders)) | Q(number=text))
     if _NUMBER_SHAPE.match(text):
@@ -121,7 +118,7 @@ def person_current_membership(*, user: User, id_number: str) -> Membership | Non
     value = idcard.parse(id_number).value
     return (
         scoped(Membership.objects.select_related("household", "person"), user)
-        .filter(person__id_number=value, ended_on__isnull=True)
+        .filter(person__in=Person.objects.with_id_number(value), ended_on__isnull=True)
         .first()
     )
 
@@ -149,7 +146,16 @@ class HistoryEntry:
 
 
 _ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
-_SKIP = {"id", "updated_at", "created_at", "uploaded_at", "household", "person", "recorded_by"}
+_SKIP = {
+    "id",
+    "id_hash",
+    "updated_at",
+    "created_at",
+    "uploaded_at",
+    "household",
+    "person",
+    "recorded_by",
+}
 _PERSONAL = {"id_number", "phone"}
 
 

@@ -4,6 +4,9 @@ Persons are written as numbered parts; a part holds the persons changed since th
 export (by the simple-history watermark of persons, memberships and households), and the
 engines read the latest row per person across parts. Many parts are compacted into one.
 Monitored households (a few percent) are written whole each time.
+
+No ID number is written: a person is known by the keyed hash of the number (`id_hash`, see
+`core.idcrypt`), which the engines compute for each department row with the same key.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ COMPACT_AFTER = 24
 SCHEMA = pa.schema(
     [
         ("person_id", pa.int64()),
-        ("id_number", pa.string()),
+        ("id_hash", pa.string()),
         ("household_id", pa.int64()),
         ("birth_date", pa.date32()),
         ("disability_grade", pa.int32()),
@@ -40,6 +43,9 @@ SCHEMA = pa.schema(
     ]
 )
 MONITORED_SCHEMA = pa.schema([("household_id", pa.int64())])
+# Parts written in another layout (before 2: ID numbers in clear) are dropped and the
+# registry written afresh.
+FORMAT = 2
 
 
 def screening_dir() -> Path:
@@ -87,7 +93,7 @@ def _changed_person_ids(since: dict[str, int]) -> set[int]:
 
 def _rows(person_ids: Iterable[int] | None, part: int) -> Iterator[pa.RecordBatch]:
     persons = Person.objects.order_by("id").values_list(
-        "id", "id_number", "birth_date", "disability_grade"
+        "id", "id_hash", "birth_date", "disability_grade"
     )
     current = Membership.objects.filter(ended_on__isnull=True)
     if person_ids is not None:
@@ -158,6 +164,10 @@ def registry_export() -> tuple[Registry, int]:
         manifest: dict[str, Any] = (
             json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         )
+        if manifest and manifest.get("format") != FORMAT:
+            for old in manifest.get("parts", []):
+                (root / old).unlink(missing_ok=True)
+            manifest = {}
         mark = _watermark()
         parts: list[str] = manifest.get("parts", [])
         written = 0
@@ -181,7 +191,7 @@ def registry_export() -> tuple[Registry, int]:
             pa.table({"household_id": pa.array(_monitored_households(), pa.int64())}), tmp
         )
         os.replace(tmp, monitored)
-        manifest = {"watermark": mark, "parts": parts, "next": number + 1}
+        manifest = {"format": FORMAT, "watermark": mark, "parts": parts, "next": number + 1}
         tmp_manifest = manifest_path.with_suffix(".tmp")
         tmp_manifest.write_text(json.dumps(manifest))
         os.replace(tmp_manifest, manifest_path)
@@ -198,7 +208,7 @@ def _compact(root: Path, parts: list[str]) -> str:
     con = duckdb.connect()
     try:
         con.execute(
-            f"COPY (SELECT person_id, id_number, household_id, birth_date, disability_grade, "
+            f"COPY (SELECT person_id, id_hash, household_id, birth_date, disability_grade, "
             f"is_alleviated, CAST({number} AS INTEGER) AS part FROM (SELECT *, row_number() OVER "
             f"(PARTITION BY person_id ORDER BY part DESC) AS rn FROM read_parquet([{files}])) "
             f"WHERE rn = 1) TO '{root / (name + '.tmp')}' (FORMAT parquet)"

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import duckdb
 
+from fangpin.core.idcrypt import lookup_key
+
 from .engines.cells import id_check_char
+from .engines.sql import id_hash_sql
 
 # Every `MALFORMED_EVERY`-th row has an ID number out of shape, every `WRONG_CHECK_EVERY`-th
 # one with a wrong check character, every `BAD_DATE_EVERY`-th a bad date. Others are written
@@ -37,13 +40,18 @@ def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def registry_parquet(path: Path, persons: int, *, threads: int | None = None) -> None:
-    """Persons 1..n, three to a household; every fifth household 脱贫, every 50th monitored."""
+def registry_parquet(
+    path: Path, persons: int, *, threads: int | None = None, id_key: str | None = None
+) -> None:
+    """Persons 1..n, three to a household; every fifth household 脱贫, every 50th monitored.
+    ID numbers are hashed with `id_key` (default: the configured lookup key), as exported."""
+    key = id_key or lookup_key()
     con = _connect(threads)
     try:
         con.execute(
             f"""COPY (
-            SELECT person_id, f || {id_check_char("f")} AS id_number, household_id,
+            SELECT person_id, {id_hash_sql(f"f || {id_check_char('f')}", key)} AS id_hash,
+                   household_id,
                    DATE '1940-01-01' + CAST((k // 1000) % 30000 AS INTEGER) AS birth_date,
                    CAST(NULL AS INTEGER) AS disability_grade,
                    household_id % 5 = 0 AS is_alleviated, 1 AS part

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fangpin.accounts.models import Role, User
+from fangpin.core import idcrypt
 from fangpin.core.deadlines import add_working_days
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.scoping import covers, get_scoped
@@ -154,7 +155,8 @@ def _snapshot(case: Case, today: dt.date) -> None:
         {
             "person_id": m.person_id,
             "name": m.person.name,
-            "id_number": m.person.id_number,
+            # Encrypted like the registry's own copy (see core.idcrypt).
+            "id_number": idcrypt.encrypt(m.person.id_number),
             "relation": m.relation,
             "health": m.person.health,
             "labour": m.person.labour,

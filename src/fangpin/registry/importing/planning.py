@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from fangpin.core import idcrypt
 from fangpin.core.scoping import covers
 
 from ..choices import Relation
@@ -81,10 +82,11 @@ def _plan(user: User | None, groups: dict[str, list[Row]], result: ImportResult)
                 )
             )
     all_rows = [r for members in groups.values() for r in members]
-    persons = {
-        p.id_number: p
-        for p in _in(Person, "id_number", {r.member.id_number.value for r in all_rows})
+    key = idcrypt.lookup_key()
+    numbers = {
+        idcrypt.digest(r.member.id_number.value, key): r.member.id_number.value for r in all_rows
     }
+    persons = {numbers[p.id_hash]: p for p in _in(Person, "id_hash", numbers)}
     current_of_person: dict[int, Membership] = {
         m.person_id: m
         for m in _in(

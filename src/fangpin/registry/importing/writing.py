@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from fangpin.core import idcrypt
+
 from ..choices import EndReason
 from ..models import Household, Membership, Person
 from .constants import BATCH, CHANGE_REASON, LEFT_REASON
@@ -63,7 +65,8 @@ def _write(user: User | None, plan: _Plan) -> None:
         numbers = {n for n, _, _ in plan.joins}
         household_ids = {h.number: h.pk for h in _in(Household, "number", numbers)}
         ids = {n for _, n, _ in plan.joins}
-        person_ids = {p.id_number: p.pk for p in _in(Person, "id_number", ids)}
+        hashes = {idcrypt.digest(n): n for n in ids}
+        person_ids = {hashes[p.id_hash]: p.pk for p in _in(Person, "id_hash", hashes)}
         memberships = [
             Membership(
                 household_id=household_ids[number],

@@ -68,7 +68,7 @@ def registry_seed(
     villages = _prepare_villages(regions)
     line = monitoring_line(today.year) or Decimal(8300)
     generator = _Generator(rng, today, line)
-    ids = _IdNumbers({v.code[:6] for v in villages})
+    ids = _IdNumbers()
     # Village sizes vary: a log-normal weight per village, fixed by the seed.
     weights = [rng.lognormvariate(0, 0.45) for _ in villages]
     writer = _Writer()

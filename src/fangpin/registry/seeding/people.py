@@ -8,10 +8,7 @@ import random
 import zlib
 from decimal import Decimal
 
-from django.db.models import Max, Q
-from django.db.models.functions import Substr
-
-from fangpin.core import idcard
+from fangpin.core import idcard, idcrypt
 
 from ..choices import Relation
 from ..models import Person
@@ -28,31 +25,23 @@ from .names import (
     SURNAMES,
 )
 
+# Hashes per query when checking generated numbers against stored ones (SQLite's limit on
+# query parameters is far above it).
+_LOOKUP_CHUNK = 900
+
 
 class _IdNumbers:
     """Allocates 18-digit ID numbers that never collide with stored ones.
 
-    For each (county, birth date) the next sequence continues after the highest stored one,
-    so repeated runs with any seed stay unique. A fresh key starts at a deterministic offset
-    (not at 001, which would look made up). Odd sequences are men, even ones women.
+    For each (county, birth date) sequences are taken one after another from a deterministic
+    offset (not at 001, which would look made up). Odd sequences are men, even ones women.
+    Stored numbers are encrypted, so they cannot be scanned by prefix: a batch's numbers are
+    checked against the stored ones by hash (`stored`), and the caller takes the next
+    sequence for those already used, until none is (repeated runs with any seed stay unique).
     """
 
-    def __init__(self, counties: set[str]) -> None:
+    def __init__(self) -> None:
         self.next: dict[str, int] = {}
-        if not counties:
-            return
-        query = Q()
-        for county in counties:
-            query |= Q(id_number__startswith=county)
-        rows = (
-            Person.objects.filter(query)
-            .annotate(key=Substr("id_number", 1, 14), seq=Substr("id_number", 15, 3))
-            .values("key")
-            .annotate(last=Max("seq"))
-        )
-        for row in rows:
-            if row["last"].isdigit():
-                self.next[row["key"]] = int(row["last"]) + 1
 
     def take(self, county: str, birth: dt.date, sex: str) -> tuple[str, dt.date]:
         while True:
@@ -68,6 +57,18 @@ class _IdNumbers:
             # This birthday is full in this county: the day before is as believable (and
             # never lies in the future).
             birth -= dt.timedelta(days=1)
+
+    @staticmethod
+    def stored(numbers: list[str]) -> set[str]:
+        """Those of `numbers` that the registry already holds."""
+        key = idcrypt.lookup_key()
+        digests = {idcrypt.digest(n, key): n for n in numbers}
+        wanted = list(digests)
+        found: set[str] = set()
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            found.update(Person.objects.filter(id_hash__in=chunk).values_list("id_hash", flat=True))
+        return {digests[d] for d in found}
 
 
 class _Generator(_Circumstances):

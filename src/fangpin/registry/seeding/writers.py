@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from fangpin.core import idcrypt
 from fangpin.core.errors import BadValue
 
 from ..models import Guarantee, Household, IncomeRecord, Membership, Person
@@ -118,6 +119,26 @@ class _Writer:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
 
 
+def _settle_ids(
+    ids: _IdNumbers, person_rows: list[dict[str, Any]], membership_rows: list[dict[str, Any]]
+) -> None:
+    """Give the persons whose number is already stored the next free one, then store each
+    number as the registry does (encrypted, with its lookup hash)."""
+    pending = list(zip(person_rows, membership_rows, strict=True))
+    while pending:
+        taken = ids.stored([person["id_number"] for person, _ in pending])
+        pending = [(p, m) for p, m in pending if p["id_number"] in taken]
+        for person, membership in pending:
+            number, birth = ids.take(person["id_number"][:6], person["birth_date"], person["sex"])
+            person["id_number"] = number
+            person["birth_date"] = birth
+            membership["started_on"] = max(birth, REGISTRY_START)
+    key = idcrypt.lookup_key()
+    for person in person_rows:
+        person["id_hash"] = idcrypt.digest(person["id_number"], key)
+        person["id_number"] = idcrypt.encrypt(person["id_number"])
+
+
 def _build_batch(
     writer: _Writer,
     generator: _Generator,
@@ -218,6 +239,7 @@ def _build_batch(
         guarantee_rows.append(
             {"id": guarantee_ids[n], "household_id": household_id, **guarantee, "updated_at": now}
         )
+    _settle_ids(ids, person_rows, membership_rows)
     return [
         (Household, household_rows),
         (Person, person_rows),

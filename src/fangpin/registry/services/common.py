@@ -197,7 +197,7 @@ def next_household_number(village: Region) -> str:
 def _person_for(clean: CleanMember, user: User | None) -> Person:
     """The person with this ID number, updated from `clean`; or a new one. Refuse a person
     who is still a current member of another household."""
-    person = Person.objects.select_for_update().filter(id_number=clean.id_number.value).first()
+    person = Person.objects.select_for_update().with_id_number(clean.id_number.value).first()
     if person is not None:
         if Membership.objects.filter(person=person, ended_on__isnull=True).exists():
             raise Conflict(

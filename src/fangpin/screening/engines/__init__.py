@@ -17,6 +17,8 @@ from typing import Any, Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fangpin.core.idcrypt import lookup_key
+
 from ..rules import Rule, columns_read
 from .sql import PERSON_COLUMNS, ref_text
 
@@ -45,6 +47,8 @@ class Job:
     # When the raw file is the department's own Parquet, its columns by name (no copy made).
     raw_columns: dict[str, str] | None = None
     native: dict[str, str] | None = None  # of those, the ones already typed (date, number, bool)
+    # The key the registry's ID hashes were made with (`core.idcrypt.lookup_key`).
+    id_key: str = field(default_factory=lookup_key)
 
     @property
     def person_columns(self) -> tuple[str, ...]:

@@ -58,7 +58,9 @@ class DuckDBEngine:
             person_columns = job.person_columns
             # A plain (not TEMP) table of the private in-memory database: the writer's cursor
             # below must see it.
-            staged = stage_sql(job.source, job.batch_id, job.native, person_columns)
+            staged = stage_sql(
+                job.source, job.batch_id, job.native, person_columns, id_key=job.id_key
+            )
             con.execute(f"CREATE TABLE staged AS {staged}")
             timings["stage"] = time.perf_counter() - started
             rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]

@@ -74,7 +74,11 @@ class SparkEngine:
         progress(20, "读取并核对数据")
         person_columns = job.person_columns
         staged = spark.sql(
-            _sql(stage_sql(job.source, job.batch_id, person_columns=person_columns))
+            _sql(
+                stage_sql(
+                    job.source, job.batch_id, person_columns=person_columns, id_key=job.id_key
+                )
+            )
         ).cache()
         staged.createOrReplaceTempView("staged")
         rows_read = spark.sql("SELECT count(*) AS n FROM raw").collect()[0]["n"]

@@ -9,6 +9,8 @@ in `cells`; how rules are run, in `plan`.
 
 from __future__ import annotations
 
+import re
+
 import sqlglot
 from sqlglot import exp
 
@@ -65,7 +67,7 @@ def persons_sql(parts: int = 2) -> str:
     )
     where = "WHERE" if parts == 1 else ""
     return (
-        "SELECT p.person_id, p.id_number, p.household_id, p.birth_date, "
+        "SELECT p.person_id, p.id_hash, p.household_id, p.birth_date, "
         "p.disability_grade AS registry_disability_grade, p.is_alleviated, "
         "m.household_id IS NOT NULL AS is_monitored, "
         "coalesce(p.is_alleviated, false) OR m.household_id IS NOT NULL AS is_priority "
@@ -74,14 +76,25 @@ def persons_sql(parts: int = 2) -> str:
     )
 
 
+def id_hash_sql(number: str, key: str) -> str:
+    """The keyed hash of a normalised ID number (`core.idcrypt.digest`), in SQL: DuckDB's
+    `sha256` (Spark's `sha2(..., 256)` after transpiling), both lower-case hex."""
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        raise ValueError("the ID lookup key must be 64 lower-case hex digits")
+    return f"sha256('{key}' || {number})"
+
+
 def stage_sql(
     source: str,
     batch_id: int,
     native: dict[str, str] | None = None,
     person_columns: tuple[str, ...] = PERSON_COLUMNS,
+    *,
+    id_key: str,
 ) -> str:
     """Normalise every row of `raw`, mark malformed ones, match the rest to `persons`.
 
+    `id_key` is the registry's lookup key: the registry holds keyed hashes, not numbers.
     Returns the rows kept: matched rows and malformed ones (`problem` set, with the ID number
     for the sample); unmatched rows are counted as the remainder. Columns: `ref`,
     `id_number`, the batch's own columns (`batch_columns`), `problem` and `person_columns`
@@ -124,7 +137,7 @@ WITH a AS (
 ), d AS (
   SELECT c.*, {", ".join("p." + col for col in wanted)},
     CASE WHEN p.person_id IS NULL THEN regexp_matches(c.id_number, {SHAPE}) END AS shaped
-  FROM c LEFT JOIN persons AS p ON p.id_number = c.id_number
+  FROM c LEFT JOIN persons AS p ON p.id_hash = {id_hash_sql("c.id_number", id_key)}
 ), w AS (
   SELECT *,
     CASE WHEN shaped THEN try_cast(substr(id_number, 1, 8) AS INTEGER) END AS hi,
