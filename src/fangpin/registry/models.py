@@ -61,6 +61,9 @@ class Household(models.Model):
 
 class Person(models.Model):
     region_field = "memberships__household__village_id"
+    # A person is in the region of their current household only: the villages they left
+    # keep them as their past (registry.past), never as a person they can read or change.
+    region_current = {"memberships__ended_on__isnull": True}
 
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     name = models.CharField("姓名", max_length=64, db_index=True)
