@@ -79,5 +79,6 @@ api.add_router("/screening", batches_router)
 api.add_router("/stats", stats_router)
 api.add_router("/policy", policy_router)
 # Departments reach only their uploads (CONTRACT §3): every operation not listed in
-# accounts.reach answers them 403, whichever router it comes from.
-api.add_decorator(api_gate, mode="view")
+# accounts.reach answers them 403, whichever router it comes from. ("operation" wraps the
+# view function, so it runs once the caller is authenticated and the input parsed.)
+api.add_decorator(api_gate, mode="operation")
