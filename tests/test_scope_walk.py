@@ -273,7 +273,7 @@ def test_the_walk_really_reaches_the_objects_for_their_own_county(foreign, api_a
 # CONTRACT §3: a department uploads batches and reads its own batches' status only. Walked
 # as a city-level department, whose region holds every object of the walk.
 
-DEPARTMENT_REFUSED = "department_upload_only"
+DEPARTMENT_REFUSED = "行业部门账号只能上传数据"
 
 
 @pytest.fixture
@@ -314,7 +314,11 @@ def test_a_department_reaches_no_api_route_but_its_own_batches(foreign, departme
         if template.startswith("/regions/"):
             ok = response.status_code == 200  # the public division tree, no personal data
         else:
-            ok = response.status_code == 403 and body["code"] == DEPARTMENT_REFUSED
+            ok = (
+                response.status_code == 403
+                and body["code"] == "forbidden"
+                and DEPARTMENT_REFUSED in body["detail"]
+            )
         if not ok:
             failures.append(f"{method} {template}: {response.status_code} {body}")
     assert not failures, "\n".join(failures)
@@ -373,7 +377,7 @@ def test_a_department_opens_no_page_but_its_batches(foreign, department, own_bat
         url = _page_url(name, pattern, foreign)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            if response.status_code != 403 or "行业部门账号只能上传数据" not in response.text:
+            if response.status_code != 403 or DEPARTMENT_REFUSED not in response.text:
                 failures.append(f"{method.upper()} {name} {url}: {response.status_code}")
     assert not failures, "\n".join(failures)
 

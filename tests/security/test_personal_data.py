@@ -255,7 +255,14 @@ def test_a_person_is_in_the_region_of_their_current_household_only(moved, make_u
     assert scoped(Person.objects.all(), new_village, prefix=YEXIAN_VILLAGE).count() == 1
 
 
-def test_the_new_village_sees_the_person_as_she_is_now(moved, api_as):
+def test_the_new_village_sees_the_person_as_she_is_now_without_the_old_households_past(
+    moved, api_as, client
+):
     api = api_as("village", YEXIAN_VILLAGE, "new-village-api")
     members = api.api("GET", f"/households/{moved['new'].pk}").json()["members"]
     assert [(m["phone"], m["health"]) for m in members] == [("13922220000", "长期慢性病")]
+    client.force_login(api.user)
+    page = client.get(reverse("registry:household_detail", args=[moved["new"].pk])).text
+    assert "13922220000" in page
+    # What the old village recorded while she lived there is that household's history.
+    assert "13911110000" not in page and "old-village" not in page

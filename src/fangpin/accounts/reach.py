@@ -66,7 +66,7 @@ def api_gate(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def gated(request: Any, *args: Any, **kwargs: Any) -> Any:
         if is_department(getattr(request, "auth", None)):
-            raise Forbidden(REFUSED, code="department_upload_only")
+            raise Forbidden(REFUSED)
         return view(request, *args, **kwargs)
 
     return gated

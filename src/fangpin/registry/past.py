@@ -5,7 +5,9 @@ the old household's pages show the person's record as it stood when the membersh
 never what the new household recorded since (a new health status, a new phone, a later
 move). The moment of leaving is when the end of the membership was recorded (its history),
 or the end of the day it ended where no history exists; the person's record is its history
-row current at that moment.
+row current at that moment. The other way round, a household's history shows a person's
+changes only from the record they joined with: their life in the household they came from
+is that household's past, not this one's.
 """
 
 from __future__ import annotations
@@ -70,18 +72,49 @@ def as_they_left(memberships: list[Membership]) -> list[Membership]:
     return memberships
 
 
-def person_history_q(household_id: int) -> Q:
-    """Which rows of the persons' history belong to a household's history: all of a current
-    member's, and a former member's only up to the moment they left."""
-    memberships = list(Membership.objects.filter(household_id=household_id))
-    current = {m.person_id for m in memberships if m.ended_on is None}
-    moments = left_at(memberships)
-    cutoff: dict[int, dt.datetime] = {}
+def _joined_at(memberships: list[Membership]) -> dict[int, dt.datetime]:
+    """When each membership was recorded (its first history row), by membership id."""
+    out: dict[int, dt.datetime] = {}
+    rows = (
+        Membership.history.filter(id__in=[m.pk for m in memberships])  # type: ignore[attr-defined]
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_date")
+    )
+    for membership_id, when in rows:
+        out.setdefault(membership_id, when)
     for m in memberships:
-        when = moments.get(m.pk)
-        if when is not None and m.person_id not in current:
-            cutoff[m.person_id] = max(when, cutoff.get(m.person_id, when))
-    q = Q(id__in=current)
-    for person_id, when in cutoff.items():
-        q |= Q(id=person_id, history_date__lte=when)
-    return q if (current or cutoff) else Q(pk__in=[])
+        if m.pk not in out:
+            out[m.pk] = timezone.make_aware(dt.datetime.combine(m.started_on, dt.time()))
+    return out
+
+
+def person_history_q(household_id: int) -> Q:
+    """Which rows of the persons' history belong to a household's history: those of the time
+    each person was a member (from the record they joined with to the moment they left).
+    What another household recorded before they came or after they left is not this
+    household's to show."""
+    memberships = list(Membership.objects.filter(household_id=household_id))
+    if not memberships:
+        return Q(pk__in=[])
+    joined, left = _joined_at(memberships), left_at(memberships)
+    rows = (
+        Person.history.filter(  # type: ignore[attr-defined]
+            id__in={m.person_id for m in memberships}
+        )
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_id", "history_date")
+    )
+    by_person: dict[int, list[tuple[int, dt.datetime]]] = {}
+    for person_id, history_id, when in rows:
+        by_person.setdefault(person_id, []).append((history_id, when))
+    q = Q(pk__in=[])
+    for m in memberships:
+        history = by_person.get(m.person_id, [])
+        # The person's record as it stood when they joined: the last row saved by then
+        # (joining saves the person first, then the membership).
+        start = [hid for hid, when in history if when <= joined[m.pk]]
+        window = Q(id=m.person_id, history_id__gte=start[-1]) if start else Q(id=m.person_id)
+        if m.pk in left:
+            window &= Q(history_date__lte=left[m.pk])
+        q |= window
+    return q
