@@ -266,3 +266,20 @@ def test_the_new_village_sees_the_person_as_she_is_now_without_the_old_household
     assert "13922220000" in page
     # What the old village recorded while she lived there is that household's history.
     assert "13911110000" not in page and "old-village" not in page
+
+
+def test_a_member_who_died_is_shown_as_deceased_among_the_past_members(make_user, client):
+    clerk = make_user("village", BAOFENG_VILLAGE, "death-clerk")
+    home = services.household_create(
+        user=clerk,
+        village_code=BAOFENG_VILLAGE,
+        is_alleviated=False,
+        members=[member("户主", name="孙大"), member("之父", name="孙老")],
+    )
+    elder = Person.objects.get(memberships__household=home, name="孙老")
+    services.member_end(user=clerk, household_id=home.pk, person_id=elder.pk, reason="死亡")
+    client.force_login(clerk)
+    past = client.get(f"/api/v1/households/{home.pk}").json()["past_members"]
+    assert [(m["name"], m["end_reason"]) for m in past] == [("孙老", "死亡")]
+    page = client.get(reverse("registry:household_detail", args=[home.pk])).text
+    assert "已故" in page and f"死亡日期:<del>—</del> → {timezone.localdate():%Y-%m-%d}" in page

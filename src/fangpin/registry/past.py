@@ -18,12 +18,16 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils import timezone
 
+from .choices import EndReason
 from .models import Membership, Person
 
 
 def left_at(memberships: Iterable[Membership]) -> dict[int, dt.datetime]:
-    """When each ended membership's end was recorded, by membership id (one query)."""
-    ended = [m for m in memberships if m.ended_on is not None]
+    """When each ended membership's end was recorded, by membership id (one query).
+
+    A member who died has no later life elsewhere, and the death itself is recorded on the
+    person just after the membership ends: such a membership has no cut-off."""
+    ended = [m for m in memberships if m.ended_on is not None and m.end_reason != EndReason.DEATH]
     if not ended:
         return {}
     out: dict[int, dt.datetime] = {}
