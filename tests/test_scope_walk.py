@@ -11,23 +11,35 @@ Expectations:
 - ROLE: the route is limited to a role the walker lacks (city policy): 403.
 - OWN: the route names no object and no region of another county (it acts in the caller's
   own region), so there is nothing foreign to reach; the reason is written beside it.
+
+The same table, and every named page of the site, are walked again as a department of the
+city (CONTRACT §3): 403 on everything but its login, the division tree and its own batches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangpin.api import api
 from fangpin.monitoring import services as monitoring
 from fangpin.registry import services as registry
 from fangpin.screening.models import Batch, Warning
-from tests.conftest import BAOFENG, BAOFENG_TOWN, BAOFENG_VILLAGE, YEXIAN, YEXIAN_VILLAGE
+from tests.conftest import (
+    BAOFENG,
+    BAOFENG_TOWN,
+    BAOFENG_VILLAGE,
+    CITY,
+    YEXIAN,
+    YEXIAN_VILLAGE,
+    ApiClient,
+)
 from tests.registry.helpers import make_household, member
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +284,127 @@ def test_the_walk_really_reaches_the_objects_for_their_own_county(foreign, api_a
         assert client.api("GET", path).status_code == 200, path
     listed = client.api("GET", "/households", {"region": BAOFENG}).json()
     assert listed["count"] == 1
+
+
+# ---------------------------------------------------------------- the department's reach
+# CONTRACT §3: a department uploads batches and reads its own batches' status only. Walked
+# as a city-level department, whose region holds every object of the walk.
+
+DEPARTMENT_REFUSED = "行业部门账号只能上传数据"
+
+
+@pytest.fixture
+def department(make_user):
+    return make_user("department", CITY, "medical-bureau")
+
+
+@pytest.fixture
+def own_batch(department):
+    return Batch.objects.create(
+        source="medical",
+        period="2026-02",
+        region_id=CITY,
+        file="screening/own.csv",
+        original_name="本部门医保数据.csv",
+        sha256="1" * 64,
+        status=Batch.Status.DONE,
+        uploaded_by=department,
+    )
+
+
+def _filled(template: str, call: Call, foreign: Foreign) -> str:
+    path = template
+    for name, fill in call.path.items():
+        path = path.replace("{" + name + "}", str(fill(foreign)))
+    return path
+
+
+def test_a_department_reaches_no_api_route_but_its_own_batches(foreign, department, own_batch):
+    client = ApiClient(department)
+    failures = []
+    for (method, template), call in sorted(ROUTES.items()):
+        if template.startswith(("/auth/", "/screening/batches")):
+            continue  # its own login; its batches are checked below
+        data = call.body(foreign) if call.body else (call.query or None)
+        response = client.api(method, _filled(template, call, foreign), data)
+        body = response.json() if response.content else None
+        if template.startswith("/regions/"):
+            ok = response.status_code == 200  # the public division tree, no personal data
+        else:
+            ok = (
+                response.status_code == 403
+                and body["code"] == "forbidden"
+                and DEPARTMENT_REFUSED in body["detail"]
+            )
+        if not ok:
+            failures.append(f"{method} {template}: {response.status_code} {body}")
+    assert not failures, "\n".join(failures)
+
+    listed = client.api("GET", "/screening/batches").json()
+    assert [b["id"] for b in listed["items"]] == [own_batch.pk] and listed["count"] == 1
+    assert client.api("GET", f"/screening/batches/{own_batch.pk}").status_code == 200
+    assert client.api("GET", f"/screening/batches/{foreign.batch}").status_code == 404
+    rerun = f"/screening/batches/{foreign.batch}/actions/rerun"
+    assert client.api("POST", rerun).status_code == 404
+    rerun = f"/screening/batches/{own_batch.pk}/actions/rerun"
+    assert client.api("POST", rerun).status_code == 202
+
+
+def web_pages() -> list[tuple[str, URLPattern]]:
+    """Every named page of the site ("namespace:name"), the API and back office aside."""
+
+    def walk(patterns: list[Any], space: list[str]) -> Iterator[tuple[str, URLPattern]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, [*space, p.namespace] if p.namespace else space)
+            elif p.name:
+                yield ":".join([*space, p.name]), p
+
+    return [
+        (name, p)
+        for name, p in walk(get_resolver().url_patterns, [])
+        if not name.startswith(("api:", "admin:"))
+    ]
+
+
+def _page_url(name: str, pattern: URLPattern, foreign: Foreign) -> str:
+    ids = {
+        "household_id": foreign.household,
+        "case_id": foreign.case,
+        "warning_id": foreign.warning,
+        "batch_id": foreign.batch,
+        "measure_id": foreign.measure,
+        "action": "verify",
+        "chart": "all",
+    }
+    kwargs = {key: ids.get(key, 1) for key in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
+
+
+def test_a_department_opens_no_page_but_its_batches(foreign, department, own_batch, client):
+    from fangpin.accounts.reach import DEPARTMENT_PAGES
+
+    client.force_login(department)
+    pages = web_pages()
+    assert len(pages) > 20  # the walk sees the site
+    failures = []
+    for name, pattern in pages:
+        if name in DEPARTMENT_PAGES:
+            continue
+        url = _page_url(name, pattern, foreign)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code != 403 or DEPARTMENT_REFUSED not in response.text:
+                failures.append(f"{method.upper()} {name} {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+    # What it may open works, shows its own batch only, and the menu offers nothing else.
+    assert client.get(reverse("web:home")).url == reverse("screening:batch_list")
+    batches = client.get(reverse("screening:batch_list"))
+    assert batches.status_code == 200
+    assert "本部门医保数据.csv" in batches.text and "医保.csv<" not in batches.text
+    assert [i["label"] for i in batches.context["nav_items"]] == ["部门数据"]
+    own = client.get(reverse("screening:batch_detail", args=[own_batch.pk]))
+    assert own.status_code == 200 and "查看预警" not in own.text
+    other = reverse("screening:batch_detail", args=[foreign.batch])
+    assert client.get(other).status_code == 404

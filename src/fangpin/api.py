@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fangpin.accounts.api import router as auth_router
+from fangpin.accounts.reach import api_gate
 from fangpin.auth import API_AUTH
 from fangpin.core.errors import FangpinError
 from fangpin.dashboard.api import router as stats_router
@@ -80,3 +81,7 @@ api.add_router("/warnings", warnings_router)
 api.add_router("/screening", batches_router)
 api.add_router("/stats", stats_router)
 api.add_router("/policy", policy_router)
+# Departments reach only their uploads (CONTRACT §3): every operation not listed in
+# accounts.reach answers them 403, whichever router it comes from. ("operation" wraps the
+# view function, so it runs once the caller is authenticated and the input parsed.)
+api.add_decorator(api_gate, mode="operation")

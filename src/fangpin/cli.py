@@ -7,6 +7,8 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Everything the command writes (database, uploads, exports, logs) is the account's own.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangpin.settings")
     from django.core.management import execute_from_command_line
 

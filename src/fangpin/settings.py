@@ -16,6 +16,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from fangpin.core.logging import install as scrub_logs
+
+# Files and folders this process makes are its own (0600/0700): the database, uploads,
+# department batches, exports and logs hold ID numbers and health data.
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("FANGPIN_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -59,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fangpin.accounts.middleware.SessionTimeoutMiddleware",
+    "fangpin.web.middleware.DepartmentReachMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -90,7 +97,7 @@ def _database() -> dict[str, object]:
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
         return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "fangpin.sqlite3",
@@ -130,6 +137,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "fangpin.web.views.csrf_failure"
@@ -183,13 +192,33 @@ Q_CLUSTER = {
     "catch_up": False,
 }
 
+# ID numbers and phones never reach a log: every record is scrubbed when it is made (the
+# record factory), and every handler below filters again. Django's own request line
+# (`django.server`, which does not propagate to root) gets a handler of ours with the filter.
+scrub_logs()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal": {"()": "fangpin.core.logging.MaskPersonalDataFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal"],
+        },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"fangpin": {"level": "INFO"}},
+    "loggers": {
+        "fangpin": {"level": "INFO"},
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

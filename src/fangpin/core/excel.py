@@ -16,11 +16,16 @@ from openpyxl.styles import Font
 
 from . import files
 from .errors import BadValue
+from .files import private_file
 
 # What Excel shows for a long number it has turned into a float: 4.10421E+17.
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[Ee][+-]?\d+$")
 # Doubles hold integers exactly only up to 2**53; longer "numbers" have lost digits.
 EXACT_INTEGER_LIMIT = 2**53
+# Text starting with one of these is a formula to Excel (and to a CSV saved from it): a name
+# typed as =HYPERLINK(...) must stay a name. Such cells are written as text, marked with
+# Excel's own quote prefix, and their value is kept as it is (so an export imports back).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class NotExcel(BadValue):
@@ -86,6 +91,23 @@ def is_number_cell(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def neutralise(cell: Any) -> Any:
+    """Make a cell holding text a text cell, never a formula or an error value."""
+    value = cell.value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def _out(sheet: Any, value: Any) -> Any:
+    """A row value for a write-only sheet: text that Excel could run becomes a text cell."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or value.startswith("#")):
+        return neutralise(WriteOnlyCell(sheet, value=value))
+    return value
+
+
 def write_sheet(
     target: str | Path | IO[bytes],
     *,
@@ -96,7 +118,8 @@ def write_sheet(
     widths: dict[int, int] | None = None,
 ) -> int:
     """Write one sheet; columns in `text_columns` are stored and formatted as text so that
-    Excel never turns ID numbers into 4.10421E+17. Return the number of data rows."""
+    Excel never turns ID numbers into 4.10421E+17, and no text cell is ever a formula.
+    A path target is the server account's alone (0600). Return the number of data rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     as_text = set(text_columns)
@@ -105,7 +128,7 @@ def write_sheet(
     bold = Font(bold=True)
     header_cells = []
     for name in headers:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = neutralise(WriteOnlyCell(sheet, value=name))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -114,14 +137,16 @@ def write_sheet(
         out: list[Any] = []
         for index, value in enumerate(row):
             if index in as_text:
-                cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+                cell = neutralise(WriteOnlyCell(sheet, value="" if value is None else str(value)))
                 cell.number_format = "@"
                 out.append(cell)
             else:
-                out.append(value)
+                out.append(_out(sheet, value))
         sheet.append(out)
         count += 1
     book.save(target)  # type: ignore[arg-type]
+    if isinstance(target, str | Path):
+        private_file(Path(target))
     return count
 
 

@@ -77,7 +77,11 @@ def is_valid(raw: object) -> bool:
 
 
 def mask(value: str | None) -> str:
-    """Show the region and the last 4 characters only: 410421********1234."""
+    """Show the region and the last 4 characters only: 410421********1234.
+
+    The hidden digits 7-14 are the birth date, so wherever an ID number is masked the birth
+    date (or an exact age) must not be shown beside it: `age_band` is what may be shown.
+    """
     if not value:
         return ""
     if len(value) <= 8:
@@ -97,3 +101,20 @@ def make(address_code: str, birth: dt.date, sequence: int) -> str:
     """Build a valid 18-digit number (for synthetic data and tests)."""
     first17 = f"{address_code[:6]}{birth:%Y%m%d}{sequence % 1000:03d}"
     return first17 + check_char(first17)
+
+
+AGE_BAND_WIDTH = 10
+AGE_BAND_TOP = 80
+
+
+def age_band(birth: dt.date | None, on: dt.date) -> str:
+    """A ten-year age band ("40-49岁", "80岁及以上"): shown instead of the birth date or the
+    exact age where the ID number is masked, so the two together never rebuild it."""
+    if birth is None:
+        return ""
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    years = max(years, 0)
+    if years >= AGE_BAND_TOP:
+        return f"{AGE_BAND_TOP}岁及以上"
+    low = years - years % AGE_BAND_WIDTH
+    return f"{low}-{low + AGE_BAND_WIDTH - 1}岁"

@@ -6,6 +6,9 @@ which an ordinary B-tree index answers on SQLite and PostgreSQL alike (no LIKE, 
 
 Every model that belongs to a place names the path to its village code in `region_field`
 (e.g. "village_id", "household__village_id"); `scoped()` is the one place that applies it.
+A model reached through a history of links names in `region_current` the lookups that keep
+only the current link: a person belongs to the region of their current household, not to
+every village they ever lived in.
 Selectors call it; nothing else filters by region by hand.
 """
 
@@ -51,12 +54,14 @@ def scoped(qs: QuerySet[M], user: User, *, prefix: str | None = None) -> QuerySe
     own = user.region_prefix
     if own is None:
         return qs.none()
-    qs = qs.filter(region_q(field, own))
+    where = region_q(field, own)
     if prefix:
         if not (prefix.startswith(own) or own.startswith(prefix)):
             return qs.none()
-        qs = qs.filter(region_q(field, prefix))
-    return qs
+        where &= region_q(field, prefix)
+    # One filter() call, so that a path through a to-many relation (a person's memberships)
+    # is tested on one and the same row, together with the model's `region_current`.
+    return qs.filter(where, **getattr(qs.model, "region_current", {}))
 
 
 def get_scoped(qs: QuerySet[M], user: User, **lookup: Any) -> M:

@@ -8,7 +8,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fangpin.core.excel import write_sheet
+from fangpin.core.excel import neutralise, write_sheet
 
 from .charts import Chart, Dashboard
 
@@ -61,6 +61,8 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
             cell.font = bold
         for row in chart.rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                neutralise(cell)
         sheet.column_dimensions["A"].width = 22
     buffer = io.BytesIO()
     book.save(buffer)

@@ -79,6 +79,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class Person(models.Model):
     region_field = "memberships__household__village_id"
+    # A person is in the region of their current household only: the villages they left
+    # keep them as their past (registry.past), never as a person they can read or change.
+    region_current = {"memberships__ended_on__isnull": True}
 
     # Encrypted at rest (history rows too); `id_hash` is the keyed hash for exact lookup.
     id_number = EncryptedIdField("身份证号")

@@ -1,6 +1,7 @@
 """API shapes of the registry (CONTRACT §4). Money leaves as strings with two decimals
 (yuan), so no client ever sees a float; ID numbers and phones are masked unless the
-user's role sees personal data."""
+user's role sees personal data, and where the ID number is masked the birth date is left out
+(an age band instead): the masked digits are the birth date."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from fangpin.core import idcard
@@ -62,7 +64,10 @@ class MemberOut(Schema):
     name: str
     id_number: str
     sex: str
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(
+        description="出生日期;身份证号脱敏显示的角色看不到(为 null),只看到年龄段"
+    )
+    age_band: str = Field(description="年龄段,如 40-49岁")
     relation: str
     health: str
     labour: str
@@ -174,7 +179,8 @@ def member_out(m: Membership, personal: bool) -> dict[str, Any]:
         "name": p.name,
         "id_number": _id(p.id_number, personal),
         "sex": p.sex,
-        "birth_date": p.birth_date,
+        "birth_date": p.birth_date if personal else None,
+        "age_band": idcard.age_band(p.birth_date, m.ended_on or timezone.localdate()),
         "relation": m.relation,
         "health": p.health,
         "labour": p.labour,

@@ -20,6 +20,7 @@ from fangpin.core.scoping import get_scoped, region_q, scoped
 from fangpin.regions.selectors import region_prefix, scoped_in_region
 
 from .models import ArchiveDocument, Guarantee, Household, IncomeRecord, Membership, Person
+from .past import as_they_left, person_history_q
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
@@ -84,11 +85,14 @@ def household_members(*, household: Household) -> list[Membership]:
 
 
 def household_past_members(*, household: Household) -> list[Membership]:
-    """Ended memberships (death, marriage out, 分户 ...), most recent first."""
-    return list(
-        household.memberships.filter(ended_on__isnull=False)
-        .select_related("person")
-        .order_by("-ended_on", "-id")
+    """Ended memberships (death, marriage out, 分户 ...), most recent first, each person as
+    they were when they left (see `past`): never what another household recorded since."""
+    return as_they_left(
+        list(
+            household.memberships.filter(ended_on__isnull=False)
+            .select_related("person")
+            .order_by("-ended_on", "-id")
+        )
     )
 
 
@@ -157,6 +161,8 @@ _SKIP = {
     "recorded_by",
 }
 _PERSONAL = {"id_number", "phone"}
+# Never shown beside a masked ID number: they are its hidden digits.
+_HIDDEN_UNLESS_PERSONAL = {"birth_date"}
 
 
 def _shown(value: Any, name: str, personal: bool) -> str:
@@ -194,6 +200,8 @@ def _entries(
         before = previous.get(rec.id)
         changes = []
         for attname, name, verbose in fields:
+            if name in _HIDDEN_UNLESS_PERSONAL and not personal:
+                continue
             new = getattr(rec, attname)
             old = getattr(before, attname) if before is not None else None
             if before is None and (new is None or new == ""):
@@ -227,28 +235,28 @@ def _entries(
 def household_history(*, user: User, household: Household, limit: int = 200) -> list[HistoryEntry]:
     """Every recorded change to the household, its members, persons, incomes, guarantee and
     archive, newest first, with who and when. ID numbers and phones are masked unless the
-    user's role sees personal data."""
+    user's role sees personal data. A former member's changes end when they left."""
     personal = user.sees_personal_data
     hid = household.pk
     person_ids = list(household.memberships.values_list("person_id", flat=True))
     names = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "name"))
     # (model, rows of its history for this household, section label, which row it was)
-    sources: list[tuple[type[Model], dict[str, Any], str, Callable[[Any], str]]] = [
-        (Household, {"id": hid}, "农户信息", lambda r: ""),
+    sources: list[tuple[type[Model], Q, str, Callable[[Any], str]]] = [
+        (Household, Q(id=hid), "农户信息", lambda r: ""),
         (
             Membership,
-            {"household_id": hid},
+            Q(household_id=hid),
             "家庭成员",
             lambda r: f"{names.get(r.person_id, '')}({r.relation})",
         ),
-        (Person, {"id__in": person_ids}, "人员信息", lambda r: r.name),
-        (IncomeRecord, {"household_id": hid}, "收入核算", lambda r: f"{r.year}年"),
-        (Guarantee, {"household_id": hid}, "两不愁三保障及饮水", lambda r: ""),
-        (ArchiveDocument, {"household_id": hid}, "户档资料", lambda r: r.title),
+        (Person, person_history_q(hid), "人员信息", lambda r: r.name),
+        (IncomeRecord, Q(household_id=hid), "收入核算", lambda r: f"{r.year}年"),
+        (Guarantee, Q(household_id=hid), "两不愁三保障及饮水", lambda r: ""),
+        (ArchiveDocument, Q(household_id=hid), "户档资料", lambda r: r.title),
     ]
     entries: list[HistoryEntry] = []
     for model, lookup, label, describe in sources:
-        rows = model.history.filter(**lookup).select_related("history_user")  # type: ignore[attr-defined]
+        rows = model.history.filter(lookup).select_related("history_user")  # type: ignore[attr-defined]
         entries += _entries(rows, model, label, describe, personal)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.db.models import Max
 
+from fangpin.core.files import private_folder, private_tree
 from fangpin.registry.models import Household, Membership, Person
 
 from .engines import Registry
@@ -59,12 +60,14 @@ def registry_dir() -> Path:
 
 @contextmanager
 def _locked(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
+    private_folder(root)
     with (root / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
+            # The registry export holds every ID number: the server account's alone.
+            private_tree(root)
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 

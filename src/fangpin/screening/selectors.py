@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from fangpin.accounts.models import User
+from fangpin.accounts.models import Role, User
 from fangpin.core.errors import BadValue
 from fangpin.core.scoping import get_scoped, scoped
 from fangpin.regions.selectors import scoped_in_region
@@ -15,12 +15,17 @@ from fangpin.regions.selectors import scoped_in_region
 from .models import Batch, Warning
 
 
+def _own(qs: QuerySet[Batch], user: User) -> QuerySet[Batch]:
+    """A department reads its own uploads only (CONTRACT §3); others, their region's."""
+    return qs.filter(uploaded_by=user) if user.role == Role.DEPARTMENT else qs
+
+
 def batch_list(*, user: User) -> QuerySet[Batch]:
-    return scoped(Batch.objects.select_related("region", "uploaded_by"), user)
+    return _own(scoped(Batch.objects.select_related("region", "uploaded_by"), user), user)
 
 
 def batch_get(*, user: User, batch_id: int) -> Batch:
-    return get_scoped(Batch.objects.select_related("region"), user, pk=batch_id)
+    return get_scoped(_own(Batch.objects.select_related("region"), user), user, pk=batch_id)
 
 
 def warning_list(

@@ -8,10 +8,12 @@ The API has its own handlers (fangpin.api) and is left alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fangpin.accounts.reach import REFUSED, may_open_page
 from fangpin.core.errors import FangpinError
 
 _TEMPLATES = {403: "403.html", 404: "404.html"}
@@ -34,3 +36,25 @@ class FangpinErrorMiddleware:
         for name, value in exception.headers.items():
             response[name] = value
         return response
+
+
+class DepartmentReachMiddleware:
+    """Department accounts open only the pages listed in accounts.reach (their uploads); any
+    other page answers the Chinese 403 page. The API is gated by its own decorator."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or request.path.startswith("/api/"):
+            return None
+        user = getattr(request, "user", None)
+        if may_open_page(user, match.view_name):
+            return None
+        return render(request, "403.html", {"exception": REFUSED}, status=403)

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from fangpin.accounts.reach import may_open_page
+
 # (url name, label, roles or None for everyone)
 NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("monitoring:todo", "待办", frozenset({"village", "township", "county"})),
@@ -30,6 +32,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     for name, label, roles in NAV:
         if roles is not None and user.role not in roles:
+            continue
+        if not may_open_page(user, name):
             continue
         try:
             url = reverse(name)

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from fangpin.core.files import private_file, private_folder
+
 KEEP_FOR = dt.timedelta(hours=24)
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -32,9 +34,7 @@ class KeptUpload:
 
 
 def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(settings.MEDIA_ROOT) / "imports")
 
 
 def _note(path: Path) -> Path:
@@ -54,6 +54,8 @@ def keep(upload: UploadedFile, *, user_id: int) -> KeptUpload:
         json.dumps({"user": user_id, "name": name, "at": timezone.now().isoformat()}),
         encoding="utf-8",
     )
+    private_file(path)
+    private_file(_note(path))
     return KeptUpload(token=token, path=path, original_name=name, user_id=user_id)
 
 

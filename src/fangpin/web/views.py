@@ -41,8 +41,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from fangpin.accounts.reach import is_department
     from fangpin.web.home import home_context
 
+    if is_department(request.user):
+        # The home page counts the registry; a department's work is its uploads.
+        return redirect("screening:batch_list")
     return render(request, "web/home.html", home_context(request.user))  # type: ignore[arg-type]
 
 

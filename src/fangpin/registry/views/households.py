@@ -146,7 +146,10 @@ def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, An
                 "person": p,
                 "id_number": p.id_number if full else idcard.mask(p.id_number),
                 "phone": p.phone if full else idcard.mask_phone(p.phone),
-                "age": p.age_on(m.ended_on or today),
+                # Beside a masked ID number an exact age would give the hidden birth year.
+                "age": p.age_on(m.ended_on or today)
+                if full
+                else idcard.age_band(p.birth_date, m.ended_on or today),
             }
         )
     return rows

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangpin.core.errors import FangpinError
+from fangpin.core.files import private_tree
 from fangpin.core.idcard import mask
 from fangpin.policy.services import parameter
 
@@ -131,6 +132,7 @@ def batch_run(*, batch_id: int, on_progress: Callable[[int, str], None] | None =
                 shutil.rmtree(target, ignore_errors=True)
             else:
                 target.unlink(missing_ok=True)
+        private_tree(work)  # the matched rows are kept for later batches: ours alone
     return batch
 
 
