@@ -24,6 +24,7 @@ DEPARTMENT_PAGES = frozenset(
         "web:home",
         "web:login",
         "web:logout",
+        "web:password",
         "screening:batch_list",
         "screening:batch_detail",
         "screening:batch_rerun",
