@@ -191,7 +191,7 @@ def moved(make_user: Callable[..., Any]) -> dict[str, Any]:
             member("配偶", name="钱二", id_number=spouse_id, phone="13911110000"),
         ],
     )
-    person = Person.objects.get(id_number=spouse_id)
+    person = Person.objects.with_id_number(spouse_id).get()
     services.member_end(user=old_clerk, household_id=old.pk, person_id=person.pk, reason="迁出")
     new = services.household_create(
         user=new_clerk,

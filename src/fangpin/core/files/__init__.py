@@ -1,5 +1,6 @@
 """The upload gate: every uploaded file passes here (size, type by content, bounded parsing)
-before any app reads it. One module per step; the names callers use are re-exported here."""
+before any app reads it, and the private modes (0600/0700) of what the server writes. One
+module per step; the names callers use are re-exported here."""
 
 from .errors import FileRefused as FileRefused
 from .errors import FileTooComplex as FileTooComplex
@@ -19,3 +20,9 @@ from .kinds import SPREADSHEET_IMPORT as SPREADSHEET_IMPORT
 from .kinds import Limits as Limits
 from .sniff import CONTENT_TYPES as CONTENT_TYPES
 from .sniff import sniff as sniff
+from .modes import FILE_MODE as FILE_MODE
+from .modes import FOLDER_MODE as FOLDER_MODE
+from .modes import UMASK as UMASK
+from .modes import private_file as private_file
+from .modes import private_folder as private_folder
+from .modes import private_tree as private_tree
