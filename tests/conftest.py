@@ -42,6 +42,14 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_file_areas(settings: Any, tmp_path: Any) -> None:
+    """Each test writes uploads and screening files in its own folder: the test databases are
+    per worker, so a shared ./var would let one worker's registry export meet another's rows."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FANGPIN_SCREENING_DIR = tmp_path / "screening"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from fangpin.policy.services import policy_seed
