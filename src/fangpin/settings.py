@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fangpin.web.input_guard.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,7 +90,8 @@ def _database() -> dict[str, object]:
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, tolerant of numbers wider than their column (core/sqlite).
+        "ENGINE": "fangpin.core.sqlite",
         "NAME": DATA_DIR / "fangpin.sqlite3",
         "OPTIONS": {
             # WAL lets readers go on while a writer writes; IMMEDIATE avoids upgrade deadlocks.

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+
+from fangpin.core.bounds import Text150
 
 from . import services
 
@@ -9,8 +13,8 @@ router = Router(tags=["认证"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: Text150
+    password: Annotated[str, Field(max_length=4096)]
 
 
 class TokenOut(Schema):

@@ -64,6 +64,9 @@ def user_create(
     return user, password
 
 
+USERNAME_MAX = 150
+
+
 def _locked(username: str) -> bool:
     since = timezone.now() - dt.timedelta(minutes=settings.FANGPIN_LOGIN_LOCK_MINUTES)
     failures = LoginFailure.objects.filter(username=username, at__gte=since).count()
@@ -72,6 +75,9 @@ def _locked(username: str) -> bool:
 
 def login_check(*, username: str, password: str) -> User:
     """Authenticate, counting failures; too many in the window answers 429 even if right."""
+    if len(username) > USERNAME_MAX:
+        # No account has such a name, and the failure log could not store it.
+        raise Unauthenticated("用户名或密码错误", code="invalid_credentials")
     if _locked(username):
         raise TooManyAttempts(
             f"登录失败次数过多,请 {settings.FANGPIN_LOGIN_LOCK_MINUTES} 分钟后再试",

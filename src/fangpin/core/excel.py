@@ -14,6 +14,7 @@ from typing import IO, Any
 import python_calamine
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .errors import BadValue
@@ -90,6 +91,15 @@ def is_number_cell(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def cell_value(value: Any) -> Any:
+    """A value openpyxl can write: control characters (which the xlsx XML cannot hold, and a
+    record saved before input was checked may carry) are dropped rather than failing the
+    whole export; a number is written as it is, however large."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def write_sheet(
     target: str | Path | IO[bytes],
     *,
@@ -118,11 +128,11 @@ def write_sheet(
         out: list[Any] = []
         for index, value in enumerate(row):
             if index in as_text:
-                cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+                cell = WriteOnlyCell(sheet, value=cell_value("" if value is None else str(value)))
                 cell.number_format = "@"
                 out.append(cell)
             else:
-                out.append(value)
+                out.append(cell_value(value))
         sheet.append(out)
         count += 1
     book.save(target)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fangpin.core.excel import write_sheet
+from fangpin.core.excel import cell_value, write_sheet
 
 from .charts import Chart, Dashboard
 
@@ -60,7 +60,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
         for row in chart.rows:
-            sheet.append(row)
+            sheet.append([cell_value(v) for v in row])
         sheet.column_dimensions["A"].width = 22
     buffer = io.BytesIO()
     book.save(buffer)

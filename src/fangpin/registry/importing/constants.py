@@ -27,6 +27,7 @@ LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 # Messages people see in the problem table (tests import them).
 MSG_REQUIRED = "必填项为空"
+MSG_CONTROL_CHARS = "含有不允许的控制字符,请删除后重新录入"
 MSG_ID_AS_NUMBER = (
     "身份证号被存成了数字(Excel 显示为 4.10421E+17 一类),后几位已丢失;"
     "请将该列设为“文本”格式后重新录入"
