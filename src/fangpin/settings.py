@@ -100,7 +100,8 @@ def _database() -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         },
-        "TEST": {"NAME": None},
+        # In memory; spelled out because pytest-django recognises only the stock engine name.
+        "TEST": {"NAME": ":memory:"},
     }
 
 

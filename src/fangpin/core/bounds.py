@@ -2,7 +2,8 @@
 
 PostgreSQL refuses a 300-character address in a varchar(200), a year of 2**40 in a smallint
 and 1e20 yuan in a numeric(12,2) with an error the user would see as a 500; these types make
-the API answer 422 naming the field instead. Forms use the same numbers.
+the API answer 422 naming the field instead (amounts: 400 from the service). Forms use the same
+numbers.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ Text100 = Annotated[str, Field(max_length=100)]
 Text150 = Annotated[str, Field(max_length=150)]
 Text200 = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=LONG_TEXT)]
-Yuan = Annotated[Decimal, Field(ge=0, le=MAX_YUAN, allow_inf_nan=False)]
-SignedYuan = Annotated[Decimal, Field(ge=-MAX_YUAN, le=MAX_YUAN, allow_inf_nan=False)]
+# Money: finite; the services refuse a negative or an amount above MAX_YUAN with 400
+# `invalid_amount` (a wrong value, not a malformed body), as they do for forms and the CLI.
+Yuan = Annotated[
+    Decimal, Field(allow_inf_nan=False, description="金额(元),至多 10 亿,超出时 400 invalid_amount")
+]
 Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
 SmallCount = Annotated[int, Field(ge=0, le=SMALLINT_MAX)]

@@ -14,12 +14,12 @@ from fangpin.core.bounds import (
     Days,
     Id,
     LongText,
-    SignedYuan,
     Text16,
     Text20,
     Text32,
     Text64,
     Text100,
+    Yuan,
 )
 
 RiskTypes = list[Text16]
@@ -137,7 +137,7 @@ class PlanIn(Schema):
 class MeasureIn(Schema):
     type: Text32
     content: LongText
-    amount: SignedYuan | None = Field(None, description="金额(元),至多 10 亿")
+    amount: Yuan | None = None
     starts_on: dt.date
     ends_on: dt.date | None = None
     status: Text16 = "planned"

@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Path, Router, Schema
 
 from fangpin.auth import AuthedRequest
-from fangpin.core.bounds import SignedYuan, Yuan
+from fangpin.core.bounds import Yuan
 from fangpin.core.errors import Forbidden
 
 from . import services
@@ -20,7 +20,7 @@ class LineIn(Schema):
 
 
 class ValueIn(Schema):
-    value: SignedYuan
+    value: Yuan
 
 
 def _require_city(request: AuthedRequest) -> None:

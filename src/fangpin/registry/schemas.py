@@ -11,7 +11,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from fangpin.core import idcard
-from fangpin.core.bounds import SignedYuan, SmallCount, Text16, Text32, Text64, Text200, Year
+from fangpin.core.bounds import SmallCount, Text16, Text32, Text64, Text200, Year, Yuan
 
 from . import selectors
 from .models import Guarantee, Household, IncomeRecord, Membership
@@ -81,13 +81,13 @@ class IncomeIn(Schema):
     """Amounts in yuan, at most 1,000,000,000 each (negatives are refused by the service)."""
 
     year: Year
-    wage: SignedYuan = Decimal(0)
-    operating: SignedYuan = Decimal(0)
-    property: SignedYuan = Decimal(0)
-    transfer: SignedYuan = Decimal(0)
-    operating_cost: SignedYuan = Decimal(0)
-    insurance_payout: SignedYuan | None = None
-    out_of_pocket_medical: SignedYuan | None = None
+    wage: Yuan = Decimal(0)
+    operating: Yuan = Decimal(0)
+    property: Yuan = Decimal(0)
+    transfer: Yuan = Decimal(0)
+    operating_cost: Yuan = Decimal(0)
+    insurance_payout: Yuan | None = None
+    out_of_pocket_medical: Yuan | None = None
     recorded_on: dt.date | None = None
 
 
