@@ -27,7 +27,7 @@ INT64_MAX = 2**63 - 1
 SMALLINT_MAX = 32_767
 # Free text with no column limit (descriptions, findings, minutes): a long page, not a book.
 LONG_TEXT = 5_000
-# A period in days (a notice, a deadline): ten years is already beyond any rule.
+# A period in days on a form (a notice): ten years is already beyond any rule.
 MAX_DAYS = 3_650
 
 
@@ -48,5 +48,4 @@ Yuan = Annotated[
 Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
 SmallCount = Annotated[int, Field(ge=0, le=SMALLINT_MAX)]
-Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
 Year = Annotated[int, Field(ge=1900, le=2200)]

@@ -11,7 +11,6 @@ from pydantic import ConfigDict, Field, field_validator
 
 from fangpin.core.bounds import (
     Count,
-    Days,
     Id,
     LongText,
     Text16,
@@ -77,7 +76,7 @@ class DeliberateIn(_Body):
 
 class PublicizeIn(_Body):
     starts_on: dt.date
-    days: Days
+    days: int = Field(description="公示天数(不足或过长时 400 invalid_notice_days)")
 
 
 class ApproveIn(_Body):
@@ -115,7 +114,7 @@ class ActionIn(Schema):
     votes_disagree: Count | None = None
     minutes: LongText | None = None
     starts_on: dt.date | None = None
-    days: Days | None = None
+    days: int | None = None
     opinion: LongText | None = None
     mode: Text16 | None = None
     reason: LongText | None = None
