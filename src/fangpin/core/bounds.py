@@ -33,9 +33,9 @@ MAX_DAYS = 3_650
 
 # Strings of at most N characters: the limit of the column they are stored in.
 Text16 = Annotated[str, Field(max_length=16)]
+Text20 = Annotated[str, Field(max_length=20)]
 Text32 = Annotated[str, Field(max_length=32)]
 Text64 = Annotated[str, Field(max_length=64)]
-Text20 = Annotated[str, Field(max_length=20)]
 Text100 = Annotated[str, Field(max_length=100)]
 Text150 = Annotated[str, Field(max_length=150)]
 Text200 = Annotated[str, Field(max_length=200)]
