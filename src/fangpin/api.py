@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from fangpin.accounts.api import router as auth_router
 from fangpin.accounts.reach import api_gate
 from fangpin.auth import API_AUTH
+from fangpin.core.api_errors import add_error_responses
 from fangpin.core.errors import FangpinError
 from fangpin.dashboard.api import router as stats_router
 from fangpin.monitoring.api import cases_router
@@ -17,7 +21,19 @@ from fangpin.regions.api import router as regions_router
 from fangpin.registry.api import router as households_router
 from fangpin.screening.api import batches_router, warnings_router
 
-api = NinjaAPI(
+
+class FangpinAPI(NinjaAPI):
+    """Ninja, with every operation's error answers in the schema (core/api_errors)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        add_error_responses(schema)
+        return schema
+
+
+api = FangpinAPI(
     title="防贫 Fangpin API",
     version="1",
     description="防止返贫动态监测和帮扶系统接口。错误统一为 {detail, code}。",

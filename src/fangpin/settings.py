@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fangpin.web.input_guard.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +100,8 @@ def _database() -> dict[str, object]:
         return config
     DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, tolerant of numbers wider than their column (core/sqlite).
+        "ENGINE": "fangpin.core.sqlite",
         "NAME": DATA_DIR / "fangpin.sqlite3",
         "OPTIONS": {
             # WAL lets readers go on while a writer writes; IMMEDIATE avoids upgrade deadlocks.
@@ -108,7 +110,8 @@ def _database() -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         },
-        "TEST": {"NAME": None},
+        # In memory; spelled out because pytest-django recognises only the stock engine name.
+        "TEST": {"NAME": ":memory:"},
     }
 
 

@@ -42,3 +42,7 @@ def browser(make_user: Callable[..., User]) -> Callable[..., Client]:
         return client
 
     return make
+
+
+# The world of the bad-input and fuzz tests (one of everything a write route can name).
+from .world import world as world  # noqa: E402

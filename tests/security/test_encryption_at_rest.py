@@ -42,7 +42,7 @@ def _database_text() -> Iterator[tuple[str, str]]:
     """(table, value) for every non-empty value of every table, as text."""
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 for value in row:
                     if isinstance(value, bytes | memoryview):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from fangpin.auth import BearerToken, TokenRequest
+from fangpin.core.bounds import Text150
 
 from . import services
 
@@ -11,8 +14,8 @@ router = Router(tags=["认证"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: Text150
+    password: Annotated[str, Field(max_length=4096)]
 
 
 class TokenOut(Schema):

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from . import files
@@ -91,6 +92,15 @@ def is_number_cell(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def cell_value(value: Any) -> Any:
+    """A value openpyxl can write: control characters (which the xlsx XML cannot hold, and a
+    record saved before input was checked may carry) are dropped rather than failing the
+    whole export; a number is written as it is, however large."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def neutralise(cell: Any) -> Any:
     """Make a cell holding text a text cell, never a formula or an error value."""
     value = cell.value
@@ -103,6 +113,7 @@ def neutralise(cell: Any) -> Any:
 
 def _out(sheet: Any, value: Any) -> Any:
     """A row value for a write-only sheet: text that Excel could run becomes a text cell."""
+    value = cell_value(value)
     if isinstance(value, str) and (value.startswith(FORMULA_START) or value.startswith("#")):
         return neutralise(WriteOnlyCell(sheet, value=value))
     return value
@@ -137,7 +148,9 @@ def write_sheet(
         out: list[Any] = []
         for index, value in enumerate(row):
             if index in as_text:
-                cell = neutralise(WriteOnlyCell(sheet, value="" if value is None else str(value)))
+                cell = neutralise(
+                    WriteOnlyCell(sheet, value=cell_value("" if value is None else str(value)))
+                )
                 cell.number_format = "@"
                 out.append(cell)
             else:

@@ -16,8 +16,10 @@ from .errors import BadValue
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE_18 = re.compile(r"^\d{17}[\dX]$")
-_SHAPE_15 = re.compile(r"^\d{15}$")
+# ASCII digits only: `\d` also takes Arabic-Indic or Devanagari digits, which int() reads,
+# so "٤10421..." would pass and be stored as such (full-width digits are folded by clean()).
+_SHAPE_18 = re.compile(r"^[0-9]{17}[0-9X]$")
+_SHAPE_15 = re.compile(r"^[0-9]{15}$")
 _SPACES = re.compile(r"\s+")
 
 

@@ -8,7 +8,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fangpin.core.excel import neutralise, write_sheet
+from fangpin.core.excel import cell_value, neutralise, write_sheet
 
 from .charts import Chart, Dashboard
 
@@ -60,7 +60,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
         for row in chart.rows:
-            sheet.append(row)
+            sheet.append([cell_value(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 neutralise(cell)
         sheet.column_dimensions["A"].width = 22

@@ -303,9 +303,9 @@ def measure_update(
 def attachment_add(
     request: AuthedRequest,
     case_id: int,
-    kind: Form[str],
     file: File[UploadedFile],
-    title: Form[str] = "",
+    kind: str = Form(..., max_length=32),
+    title: str = Form("", max_length=200),
 ) -> Status[dict[str, Any]]:
     document = services.case_attachment_add(
         user=request.auth, case_id=case_id, kind=kind, title=title, file=file, filename=file.name

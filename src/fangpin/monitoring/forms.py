@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from fangpin.core.bounds import INT32_MAX, INT64_MAX, LONG_TEXT, MAX_DAYS, MAX_YUAN
 from fangpin.policy.services import parameter_int
 
 from . import clock
@@ -22,7 +23,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class _ActionForm(forms.Form):
     # The version the cadre saw: a change by someone else in between is refused (409).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=INT32_MAX)
 
     def body(self) -> dict[str, Any]:
         """The action body the service takes (without the version)."""
@@ -31,7 +32,10 @@ class _ActionForm(forms.Form):
 
 class VerifyForm(_ActionForm):
     findings = forms.CharField(
-        label="核实情况", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="核实情况",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT,
+        required=False,
     )
     consent_signed = forms.BooleanField(
         label="农户已签署授权承诺书(同意查询家庭资产信息)", required=False
@@ -39,17 +43,20 @@ class VerifyForm(_ActionForm):
 
 
 class DeliberateForm(_ActionForm):
-    votes_total = forms.IntegerField(label="参会人数", min_value=1)
-    votes_agree = forms.IntegerField(label="同意票", min_value=0)
-    votes_disagree = forms.IntegerField(label="反对票", min_value=0)
+    votes_total = forms.IntegerField(label="参会人数", min_value=1, max_value=INT32_MAX)
+    votes_agree = forms.IntegerField(label="同意票", min_value=0, max_value=INT32_MAX)
+    votes_disagree = forms.IntegerField(label="反对票", min_value=0, max_value=INT32_MAX)
     minutes = forms.CharField(
-        label="评议记录", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="评议记录",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
+        required=False,
     )
 
 
 class PublicizeForm(_ActionForm):
     starts_on = forms.DateField(label="公示开始日期", widget=DATE)
-    days = forms.IntegerField(label="公示天数", min_value=1)
+    days = forms.IntegerField(label="公示天数", min_value=1, max_value=MAX_DAYS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,12 +67,17 @@ class PublicizeForm(_ActionForm):
 
 class ApproveForm(_ActionForm):
     opinion = forms.CharField(
-        label="审核意见", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="审核意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
+        required=False,
     )
 
 
 class RejectForm(_ActionForm):
-    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="退回理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
+    )
 
 
 class ProposeEliminationForm(_ActionForm):
@@ -86,7 +98,7 @@ ACTION_FORMS: dict[str, type[_ActionForm]] = {
 
 
 class ReportForm(forms.Form):
-    household = forms.IntegerField(widget=forms.HiddenInput)
+    household = forms.IntegerField(widget=forms.HiddenInput, max_value=INT64_MAX)
     channel = forms.ChoiceField(label="发现渠道", choices=Channel.choices)
     category = forms.ChoiceField(label="监测对象类别", choices=Category.choices)
     risk_types = forms.MultipleChoiceField(
@@ -95,7 +107,10 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(
-        label="情况说明", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="情况说明",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
+        required=False,
     )
 
 
@@ -107,15 +122,25 @@ class PlanForm(forms.Form):
     contact_phone = forms.CharField(label="联系人电话", max_length=20, required=False)
     contact_unit = forms.CharField(label="联系人单位", max_length=100, required=False)
     summary = forms.CharField(
-        label="帮扶计划(一户一策)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="帮扶计划(一户一策)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
+        required=False,
     )
 
 
 class MeasureForm(forms.Form):
     type = forms.ChoiceField(label="帮扶类型", choices=MeasureType.choices)
-    content = forms.CharField(label="帮扶内容", widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label="帮扶内容", widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT
+    )
     amount = forms.DecimalField(
-        label="金额(元)", max_digits=12, decimal_places=2, min_value=0, required=False
+        label="金额(元)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_YUAN,
+        required=False,
     )
     starts_on = forms.DateField(label="开始日期", widget=DATE)
     ends_on = forms.DateField(label="结束日期", widget=DATE, required=False)

@@ -9,14 +9,30 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+from fangpin.core.bounds import (
+    Count,
+    Id,
+    LongText,
+    Text16,
+    Text20,
+    Text32,
+    Text64,
+    Text100,
+    Yuan,
+)
+
+RiskTypes = list[Text16]
+
 
 class CaseIn(Schema):
-    household_id: int
-    channel: str = Field(description="self_report | cadre_visit | department_warning")
-    category: str = Field(description="unstable | marginal | sudden")
-    risk_types: list[str] = Field(description="1–5 项全国系统风险类型代码,如 01、0201、07")
-    description: str = ""
-    warning_id: int | None = None
+    household_id: Id
+    channel: Text32 = Field(description="self_report | cadre_visit | department_warning")
+    category: Text16 = Field(description="unstable | marginal | sudden")
+    risk_types: RiskTypes = Field(
+        description="1–5 项全国系统风险类型代码,如 01、0201、07", max_length=10
+    )
+    description: LongText = ""
+    warning_id: Id | None = None
 
     @field_validator("description", mode="before")
     @classmethod
@@ -37,7 +53,7 @@ class CaseCreatedOut(Schema):
 
 class _Body(Schema):
     model_config = ConfigDict(extra="forbid")
-    version: int | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
+    version: Count | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
 
     @field_validator("findings", "minutes", "opinion", mode="before", check_fields=False)
     @classmethod
@@ -47,32 +63,32 @@ class _Body(Schema):
 
 
 class VerifyIn(_Body):
-    findings: str = ""
+    findings: LongText = ""
     consent_signed: bool = False
 
 
 class DeliberateIn(_Body):
-    votes_total: int
-    votes_agree: int
-    votes_disagree: int
-    minutes: str = ""
+    votes_total: Count
+    votes_agree: Count
+    votes_disagree: Count
+    minutes: LongText = ""
 
 
 class PublicizeIn(_Body):
     starts_on: dt.date
-    days: int
+    days: int = Field(description="公示天数(不足或过长时 400 invalid_notice_days)")
 
 
 class ApproveIn(_Body):
-    opinion: str = ""
+    opinion: LongText = ""
 
 
 class ProposeEliminationIn(_Body):
-    mode: str = Field(description="assisted | natural")
+    mode: Text16 = Field(description="assisted | natural")
 
 
 class RejectIn(_Body):
-    reason: str
+    reason: LongText
 
 
 ACTION_BODIES: dict[str, type[_Body]] = {
@@ -90,44 +106,44 @@ class ActionIn(Schema):
     """Any action's body (fields by action: see the workflow in the API description)."""
 
     model_config = ConfigDict(extra="allow")
-    version: int | None = None
-    findings: str | None = None
+    version: Count | None = None
+    findings: LongText | None = None
     consent_signed: bool | None = None
-    votes_total: int | None = None
-    votes_agree: int | None = None
-    votes_disagree: int | None = None
-    minutes: str | None = None
+    votes_total: Count | None = None
+    votes_agree: Count | None = None
+    votes_disagree: Count | None = None
+    minutes: LongText | None = None
     starts_on: dt.date | None = None
     days: int | None = None
-    opinion: str | None = None
-    mode: str | None = None
-    reason: str | None = None
+    opinion: LongText | None = None
+    mode: Text16 | None = None
+    reason: LongText | None = None
 
 
 # --- plan and measures -------------------------------------------------------------------------
 
 
 class PlanIn(Schema):
-    summary: str = ""
-    helper_name: str = ""
-    helper_phone: str = ""
-    helper_unit: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    contact_unit: str = ""
+    summary: LongText = ""
+    helper_name: Text64 = ""
+    helper_phone: Text20 = ""
+    helper_unit: Text100 = ""
+    contact_name: Text64 = ""
+    contact_phone: Text20 = ""
+    contact_unit: Text100 = ""
 
 
 class MeasureIn(Schema):
-    type: str
-    content: str
-    amount: Decimal | None = None
+    type: Text32
+    content: LongText
+    amount: Yuan | None = None
     starts_on: dt.date
     ends_on: dt.date | None = None
-    status: str = "planned"
+    status: Text16 = "planned"
 
 
 class MeasureUpdateIn(Schema):
-    status: str | None = None
+    status: Text16 | None = None
     ends_on: dt.date | None = None
 
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from fangpin.auth import AuthedRequest
+from fangpin.core.bounds import Yuan
 from fangpin.core.errors import Forbidden
 
 from . import services
@@ -16,11 +16,11 @@ router = Router(tags=["政策参数"])
 
 
 class LineIn(Schema):
-    yuan: Decimal
+    yuan: Yuan
 
 
 class ValueIn(Schema):
-    value: Decimal
+    value: Yuan
 
 
 def _require_city(request: AuthedRequest) -> None:
@@ -52,12 +52,16 @@ def policy_get(request: AuthedRequest) -> dict[str, Any]:
 
 
 @router.put("/monitoring-lines/{year}", summary="设置某年度监测线")
-def monitoring_line_put(request: AuthedRequest, year: int, body: LineIn) -> dict[str, Any]:
+def monitoring_line_put(
+    request: AuthedRequest, body: LineIn, year: int = Path(..., ge=1900, le=2200)
+) -> dict[str, Any]:
     line = services.monitoring_line_set(user=request.auth, year=year, yuan=body.yuan)
     return {"year": line.year, "yuan": as_number(line.yuan)}
 
 
 @router.put("/parameters/{key}", summary="设置政策参数")
-def parameter_put(request: AuthedRequest, key: str, body: ValueIn) -> dict[str, Any]:
+def parameter_put(
+    request: AuthedRequest, body: ValueIn, key: str = Path(..., max_length=64)
+) -> dict[str, Any]:
     row = services.parameter_set(user=request.auth, key=key, value=body.value)
     return {"key": row.key, "value": as_number(row.value)}

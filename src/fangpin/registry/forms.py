@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from fangpin.core.bounds import MAX_YUAN
+
 from .choices import (
     Education,
     EndReason,
@@ -29,6 +31,7 @@ class MoneyField(forms.DecimalField):
         super().__init__(
             label=label,
             min_value=0,
+            max_value=MAX_YUAN,
             max_digits=12,
             decimal_places=2,
             required=False,

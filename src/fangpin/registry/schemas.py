@@ -13,31 +13,33 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from fangpin.core import idcard
+from fangpin.core.bounds import SmallCount, Text16, Text32, Text64, Text200, Year, Yuan
 
 from . import selectors
 from .models import Guarantee, Household, IncomeRecord, Membership
 
 PAGE_SIZE = 20
+MAX_MEMBERS = 50
 
 
 class MemberIn(Schema):
-    name: str
-    id_number: str
-    relation: str = Field(description="与户主关系,如 户主、配偶、之子")
-    health: str | None = Field(None, description="健康状况,可组合:残疾,长期慢性病")
-    labour: str | None = None
-    education: str | None = None
-    school_status: str | None = Field(None, description="在校生情况")
-    disability_grade: int | None = Field(None, description="残疾等级 1-4")
-    phone: str | None = None
+    name: Text64
+    id_number: Text32
+    relation: Text16 = Field(description="与户主关系,如 户主、配偶、之子")
+    health: Text32 | None = Field(None, description="健康状况,可组合:残疾,长期慢性病")
+    labour: Text16 | None = None
+    education: Text16 | None = None
+    school_status: Text16 | None = Field(None, description="在校生情况")
+    disability_grade: SmallCount | None = Field(None, description="残疾等级 1-4")
+    phone: Text32 | None = None
 
 
 class HouseholdIn(Schema):
-    village_code: str = Field(description="12位村代码")
+    village_code: Text32 = Field(description="12位村代码")
     is_alleviated: bool = Field(description="是否脱贫户")
-    address: str | None = None
-    phone: str | None = None
-    members: list[MemberIn] = Field(description="成员,须有且只有一名户主")
+    address: Text200 | None = None
+    phone: Text32 | None = None
+    members: list[MemberIn] = Field(description="成员,须有且只有一名户主", max_length=MAX_MEMBERS)
 
 
 class HouseholdItem(Schema):
@@ -81,14 +83,16 @@ class MemberOut(Schema):
 
 
 class IncomeIn(Schema):
-    year: int
-    wage: Decimal = Decimal(0)
-    operating: Decimal = Decimal(0)
-    property: Decimal = Decimal(0)
-    transfer: Decimal = Decimal(0)
-    operating_cost: Decimal = Decimal(0)
-    insurance_payout: Decimal | None = None
-    out_of_pocket_medical: Decimal | None = None
+    """Amounts in yuan, at most 1,000,000,000 each (negatives are refused by the service)."""
+
+    year: Year
+    wage: Yuan = Decimal(0)
+    operating: Yuan = Decimal(0)
+    property: Yuan = Decimal(0)
+    transfer: Yuan = Decimal(0)
+    operating_cost: Yuan = Decimal(0)
+    insurance_payout: Yuan | None = None
+    out_of_pocket_medical: Yuan | None = None
     recorded_on: dt.date | None = None
 
 
@@ -113,7 +117,7 @@ class GuaranteesIn(Schema):
     clothing_ok: bool
     education_ok: bool
     medical_ok: bool
-    housing_grade: str = Field(description="住房鉴定等级 A-D")
+    housing_grade: Text16 = Field(description="住房鉴定等级 A-D")
     water_ok: bool
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from fangpin.accounts.models import Role, User
 from fangpin.auth import AuthedRequest
+from fangpin.core.bounds import LongText, Text16
 from fangpin.core.errors import BadValue, Forbidden
 from fangpin.core.idcard import mask
 
@@ -90,9 +91,9 @@ class WarningListOut(Schema):
 
 
 class WarningActionIn(Schema):
-    reason: str = ""
-    category: str = ""
-    risk_types: list[str] = []
+    reason: LongText = ""
+    category: Text16 = ""
+    risk_types: list[Text16] = Field([], max_length=10)
 
 
 def batch_out(batch: Batch) -> dict[str, Any]:
@@ -159,10 +160,10 @@ def warning_out(warning: Warning, user: User, today: dt.date) -> dict[str, Any]:
 @batches_router.post("/batches", response={202: BatchCreatedOut})
 def batch_create(
     request: AuthedRequest,
-    source: Form[str],
-    period: Form[str],
     file: File[UploadedFile],
-    engine: Form[str] = "duckdb",
+    source: str = Form(..., max_length=16),
+    period: str = Form(..., max_length=16),
+    engine: str = Form("duckdb", max_length=16),
 ) -> Status:
     """Upload a department file (csv, xlsx, parquet); it is screened in the background."""
     batch = services.batch_upload(

@@ -18,11 +18,11 @@ from .kinds import ATTACHMENT as ATTACHMENT
 from .kinds import DEPARTMENT_BATCH as DEPARTMENT_BATCH
 from .kinds import SPREADSHEET_IMPORT as SPREADSHEET_IMPORT
 from .kinds import Limits as Limits
-from .sniff import CONTENT_TYPES as CONTENT_TYPES
-from .sniff import sniff as sniff
 from .modes import FILE_MODE as FILE_MODE
 from .modes import FOLDER_MODE as FOLDER_MODE
 from .modes import UMASK as UMASK
 from .modes import private_file as private_file
 from .modes import private_folder as private_folder
 from .modes import private_tree as private_tree
+from .sniff import CONTENT_TYPES as CONTENT_TYPES
+from .sniff import sniff as sniff

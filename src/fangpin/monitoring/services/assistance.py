@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from fangpin.accounts.models import Role, User
+from fangpin.core.bounds import MAX_YUAN
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.scoping import get_scoped
 
@@ -87,7 +88,7 @@ def measure_create(
     if amount is not None and amount < 0:
         raise BadValue("金额不能为负数", code="invalid_amount")
     # The column holds 12 digits (10 before the point): a larger sum would fail in the database.
-    if amount is not None and amount >= Decimal(10) ** 10:
+    if amount is not None and amount > MAX_YUAN:
         raise BadValue("金额过大,请核对", code="invalid_amount")
     _check_measure_dates(starts_on, ends_on)
     measure = Measure.objects.create(

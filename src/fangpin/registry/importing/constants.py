@@ -28,6 +28,7 @@ MAX_PROBLEMS = 200  # problems listed (all are counted)
 
 # Messages people see in the problem table (tests import them).
 MSG_REQUIRED = "必填项为空"
+MSG_CONTROL_CHARS = "含有不允许的控制字符,请删除后重新录入"
 MSG_ID_AS_NUMBER = (
     "身份证号被存成了数字(Excel 显示为 4.10421E+17 一类),后几位已丢失;"
     "请将该列设为“文本”格式后重新录入"

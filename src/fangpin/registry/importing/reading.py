@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Model
 
 from fangpin.core import excel, idcard
+from fangpin.core.bounds import FORBIDDEN_CHARS
 from fangpin.core.errors import BadValue
 from fangpin.core.files import FileTooComplex, FileTooLarge
 
@@ -18,6 +19,7 @@ from ..services import CleanMember, clean_choice, clean_disability_grade, clean_
 from .constants import (
     HEADERS,
     LOOKUP_CHUNK,
+    MSG_CONTROL_CHARS,
     MSG_ID_AS_NUMBER,
     MSG_MISSING_HEADER,
     MSG_NUMBER_AS_NUMBER,
@@ -88,6 +90,9 @@ class _Reader:
 
     def row(self, line: int, cells: dict[str, Any]) -> Row | None:
         before = self.problems.total
+        for column, value in cells.items():
+            if isinstance(value, str) and FORBIDDEN_CHARS.search(value):
+                self.problem(line, column, MSG_CONTROL_CHARS)
         for column in REQUIRED:
             if excel.is_blank(cells[column]):
                 self.problem(line, column, MSG_REQUIRED)
@@ -132,6 +137,8 @@ class _Reader:
         address = excel.text(cells["家庭住址"])
         if len(address) > 200:
             self.problem(line, "家庭住址", "家庭住址过长(最多200字)")
+        if len(excel.text(raw_number)) > 32:
+            self.problem(line, "户编号", "户编号过长(最多32位)")
         name = excel.text(cells["姓名"])
         if len(name) > 64:
             self.problem(line, "姓名", "姓名过长")

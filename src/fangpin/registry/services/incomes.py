@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from fangpin.core.bounds import MAX_YUAN
 from fangpin.core.errors import BadValue
 from fangpin.core.money import yuan
 
@@ -35,6 +36,8 @@ def _amount(value: object, label: str) -> Decimal:
         raise BadValue(f"{label}应为金额(元)", code=INVALID_AMOUNT) from None
     if amount < 0:
         raise BadValue(f"{label}不能为负数", code=NEGATIVE_AMOUNT)
+    if amount > MAX_YUAN:
+        raise BadValue(f"{label}超过 10 亿元,请核对", code=INVALID_AMOUNT)
     return amount
 
 

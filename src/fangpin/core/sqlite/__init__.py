@@ -1,0 +1,1 @@
+"""The embedded SQLite backend, reading back any number a column holds (see base.py)."""
