@@ -18,7 +18,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from fangpin.registry.models import Household, IncomeRecord, Person
-from tests.security.conftest import World
+from tests.security.world import World
 
 SQLITE = connection.vendor == "sqlite"
 CONTROL = "\x00\x01" if SQLITE else "\x01\x1f"
