@@ -25,3 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# JSON `{detail, code}` under /api/, Chinese pages elsewhere (413 for an oversized body).
+handler400 = "fangpin.web.errors.bad_request"
+handler500 = "fangpin.web.errors.server_error"
