@@ -22,7 +22,7 @@ import pytest
 import fangpin
 
 SRC = Path(fangpin.__file__).resolve().parents[1]
-SECRET = "ops-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"  # noqa: S105
+SECRET = "ops-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"
 DEMO_PASSWORD = "fangpin2026"
 
 
@@ -50,6 +50,19 @@ def reference_data_restored(django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock():
         if not Region.objects.exists():
             regions_load(city="4104")
+        policy_seed()
+
+
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """The division tree and policy rows, for a transactional test that runs after another
+    one emptied the tables."""
+    from fangpin.policy.services import policy_seed
+    from fangpin.regions.models import Region
+    from fangpin.regions.services import regions_load
+
+    if not Region.objects.exists():
+        regions_load(city="4104")
         policy_seed()
 
 
@@ -109,7 +122,9 @@ class World:
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "FANGPIN_"))}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "FANGPIN_"))
+        }
         env.update(
             PYTHONPATH=os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]),
             FANGPIN_DATA_DIR=str(self.data),
@@ -199,14 +214,15 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
 
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
-        return self._open(urllib.request.Request(self.base + path))
+    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], str]:
+        return self._open(urllib.request.Request(self.base + path, headers=headers))  # noqa: S310
 
     def post(self, path: str, data: dict[str, str]) -> tuple[int, dict[str, str], str]:
         from urllib.parse import urlencode
 
         body = urlencode(data).encode()
-        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+        request = urllib.request.Request(self.base + path, data=body, method="POST")  # noqa: S310
+        return self._open(request)
 
     def cookie(self, name: str) -> str:
         return next((c.value or "" for c in self.jar if c.name == name), "")

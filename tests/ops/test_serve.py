@@ -26,7 +26,9 @@ pytestmark = pytest.mark.xdist_group("ops-serve")
 
 
 def _worker_group(server_pid: int) -> int:
-    pids = wait_for(lambda: processes_with("fangpin.web.worker", f"--parent {server_pid}"), timeout=60)
+    pids = wait_for(
+        lambda: processes_with("fangpin.web.worker", f"--parent {server_pid}"), timeout=60
+    )
     assert pids, "the background worker was not started"
     return os.getpgid(min(pids))
 

@@ -43,10 +43,8 @@ def worker_stop(worker: subprocess.Popen[bytes] | None, *, grace: float | None =
         return
     grace = settings.FANGPIN_WORKER_STOP_SECONDS if grace is None else grace
     _signal_group(worker.pid, signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         worker.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
     # The cluster's own children may outlive its main process: the group goes in any case.
     _signal_group(worker.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0002_historicalwarning_period_warning_period'),
+        ("screening", "0002_historicalwarning_period_warning_period"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batch',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近心跳'),
+            model_name="batch",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近心跳"),
         ),
         migrations.AddField(
-            model_name='batch',
-            name='runner',
-            field=models.CharField(blank=True, max_length=128, verbose_name='运行进程'),
+            model_name="batch",
+            name="runner",
+            field=models.CharField(blank=True, max_length=128, verbose_name="运行进程"),
         ),
     ]

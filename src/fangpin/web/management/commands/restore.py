@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["yes"]:
-            self.stderr.write("恢复会覆盖当前数据库的全部数据。请先停止服务,确认后加 --yes 重新运行。")
+            self.stderr.write(
+                "恢复会覆盖当前数据库的全部数据。请先停止服务,确认后加 --yes 重新运行。"
+            )
             sys.exit(1)
         try:
             database_restore(options["file"])
