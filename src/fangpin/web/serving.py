@@ -16,7 +16,7 @@ from django.db import connections
 
 from .worker import worker_start, worker_stop
 
-NO_SECRET_KEY = (  # noqa: S105 (a message, not a key)
+MISSING_KEY_MESSAGE = (
     "拒绝启动:生产环境必须设置环境变量 FANGPIN_SECRET_KEY(至少 50 个随机字符,"
     '例如 python -c "import secrets; print(secrets.token_urlsafe(50))" 生成)。'
     "开发调试请使用 fangpin serve --dev,演示请使用 make demo。"

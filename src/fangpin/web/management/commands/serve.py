@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from fangpin.web.serving import NO_SECRET_KEY, secret_key_missing, serve
+from fangpin.web.serving import MISSING_KEY_MESSAGE, secret_key_missing, serve
 
 
 def database_prepare(*, out: Any, city: str = "4104") -> None:
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if secret_key_missing(dev=options["dev"]):
-            self.stderr.write(NO_SECRET_KEY)
+            self.stderr.write(MISSING_KEY_MESSAGE)
             sys.exit(1)
         database_prepare(out=self.stdout)
         serve(port=options["port"], out=self.stdout, dev=options["dev"], host=options["host"])
