@@ -24,6 +24,16 @@ import fangpin
 SRC = Path(fangpin.__file__).resolve().parents[1]
 SECRET = "ops-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"
 DEMO_PASSWORD = "fangpin2026"
+# What a world sets for itself; anything else in the environment passes through.
+_OWN_ENV = {
+    "DATABASE_URL",
+    "FANGPIN_DATA_DIR",
+    "FANGPIN_SECRET_KEY",
+    "FANGPIN_DEBUG",
+    "FANGPIN_JOBS_SYNC",
+    "FANGPIN_HTTPS",
+    "FANGPIN_ALLOWED_HOSTS",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
