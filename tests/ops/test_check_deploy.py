@@ -14,6 +14,7 @@ def safe(settings, monkeypatch, tmp_path):
     data = tmp_path / "var"
     data.mkdir(mode=0o700)
     monkeypatch.setenv("FANGPIN_SECRET_KEY", SAFE_KEY)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by the browser tests
     settings.SECRET_KEY = SAFE_KEY
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["fangpin.example.gov.cn"]
