@@ -234,29 +234,28 @@ def _free_port() -> int:
         return port
 
 
-def _measure(
-    label: str, args: list[str], paths: list[str], token: str, password: str, scale: str
-) -> list[Phase]:
-    port = _free_port()
-    phases = []
-    with tempfile.TemporaryDirectory(prefix="fangpin-load-") as data_dir:
-        proc = _server(args, port, Path(data_dir))
+class Server:
+    """One `fangpin serve` process on a loopback port, signed in once."""
+
+    def __init__(self, label: str, args: list[str], token: str, password: str) -> None:
+        self.label = label
+        self.port = _free_port()
+        self.data_dir = tempfile.TemporaryDirectory(prefix="fangpin-load-")
+        self.proc = _server(args, self.port, Path(self.data_dir.name))
+        self.headers = {"Authorization": f"Bearer {token}", "Cookie": _login(self.port, password)}
+
+    def phase(self, clients: int, paths: list[str], seconds: float) -> Phase:
+        phase = Phase(self.label, clients)
+        _run_phase(phase, self.port, paths, self.headers, seconds)
+        return phase
+
+    def stop(self) -> None:
+        self.proc.terminate()
         try:
-            headers = {"Authorization": f"Bearer {token}", "Cookie": _login(port, password)}
-            warm = Phase(f"{label} warm-up", 4)
-            _run_phase(warm, port, paths, headers, 3.0)
-            for clients in CONCURRENCY:
-                phase = Phase(label, clients)
-                _run_phase(phase, port, paths, headers, PHASE_SECONDS[scale])
-                phases.append(phase)
-                _print(phase)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    return phases
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.data_dir.cleanup()
 
 
 def _print(phase: Phase) -> None:
@@ -278,15 +277,31 @@ def main(scale: str) -> None:
         f"  gunicorn: {settings.FANGPIN_SERVE_WORKERS} gthread workers × "
         f"{settings.FANGPIN_SERVE_THREADS} threads; {PHASE_SECONDS[scale]:.0f} s per phase"
     )
-    production = _measure("gunicorn (fangpin serve)", [], paths, token, password, scale)
-    development = _measure("dev server (--dev)", ["--dev"], paths, token, password, scale)
-    for prod, dev in zip(production, development, strict=True):
+    # Both servers run side by side (the idle one costs nothing) and their phases alternate,
+    # so that a change in the machine's load falls on both alike.
+    production = Server("gunicorn (fangpin serve)", [], token, password)
+    development = Server("dev server (--dev)", ["--dev"], token, password)
+    measured: list[tuple[Phase, Phase]] = []
+    try:
+        for server in (production, development):
+            server.phase(4, paths, 3.0)  # warm-up: connections, caches
+        for clients in CONCURRENCY:
+            dev = development.phase(clients, paths, PHASE_SECONDS[scale])
+            _print(dev)
+            prod = production.phase(clients, paths, PHASE_SECONDS[scale])
+            _print(prod)
+            measured.append((prod, dev))
+    finally:
+        production.stop()
+        development.stop()
+    for prod, dev in measured:
         throughput = prod.throughput / dev.throughput if dev.throughput else float("nan")
         p95 = prod.pct(0.95) / dev.pct(0.95) if dev.latencies else float("nan")
         print(
             f"  ratio at {prod.clients} clients: throughput {throughput:.2f}x the dev server, "
             f"p95 {p95:.2f}x; errors {prod.errors} vs {dev.errors}"
         )
+    phases = [phase for pair in measured for phase in pair]
     print(
         json.dumps(
             {
@@ -301,7 +316,7 @@ def main(scale: str) -> None:
                         "p95_ms": round(p.pct(0.95), 1),
                         "p99_ms": round(p.pct(0.99), 1),
                     }
-                    for p in production + development
+                    for p in phases
                 ]
             },
             ensure_ascii=False,
