@@ -1,4 +1,4 @@
-"""Load on the production server: `fangpin serve` (gunicorn) under 20 and 50 concurrent clients.
+"""Load on the production server: `fangpin serve` (gunicorn) under 1, 20 and 50 clients at once.
 
 Data: the benchmark database (PostgreSQL) with the registry at LOAD_HOUSEHOLDS[scale]
 households (seeded when smaller, unmeasured) and cases for about 2% of them (the demo's
@@ -42,7 +42,7 @@ ORDER = 90
 LOAD_HOUSEHOLDS = {"small": 20_000, "full": common.SCALES["full"]}
 PHASE_SECONDS = {"small": 20.0, "full": 40.0}
 PHASE_REQUESTS = 20_000
-CONCURRENCY = (20, 50)
+CONCURRENCY = (1, 20, 50)  # 1: the per-request cost, without contention
 CITY = "410400"
 USERNAME = "bench-load"
 
