@@ -13,6 +13,11 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["demo"]:
+        # The demo serves like production, with its own key (made once, kept 0600).
+        from fangpin.web.secret_key import demo_secret_key_into_environment
+
+        demo_secret_key_into_environment()
     if args and not args[0].startswith("-") and args[0] not in {"help", "version"}:
         # Django exits 1 for an unknown command; the contract reserves 1 for bad input and 2
         # for usage errors, and a misspelt command is a usage error.

@@ -96,7 +96,9 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, object] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
         return config
     DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
@@ -225,3 +227,50 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Operations (ops): production serving, security headers, faults -----------------------
+# FANGPIN_HTTPS (read with the login settings above): HSTS and a redirect to HTTPS; the
+# proxy header is trusted only with FANGPIN_BEHIND_PROXY.
+if FANGPIN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The demo keeps its generated secret key here (0600); `fangpin demo` puts it in the
+# environment before the settings are read.
+FANGPIN_SECRET_KEY_FILE = DATA_DIR / "secret_key"
+FANGPIN_DEV_SECRET = _DEV_SECRET
+
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.append("fangpin.web.headers.NoStoreMiddleware")
+MIDDLEWARE.append("fangpin.web.faults.FaultMiddleware")
+# Self only: no inline script or style, no eval, nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Production server (`fangpin serve` without --dev): gunicorn, gthread workers.
+FANGPIN_SERVE_WORKERS = int(os.environ.get("FANGPIN_SERVE_WORKERS", "0")) or min(
+    4, max(2, os.cpu_count() or 2)
+)
+FANGPIN_SERVE_THREADS = int(os.environ.get("FANGPIN_SERVE_THREADS", "4"))
+# Seconds the background worker gets to stop before it is killed with its processes.
+FANGPIN_WORKER_STOP_SECONDS = 10
+# A screening run writes a heartbeat this often; one silent for STALE seconds (on another
+# machine, where its process cannot be looked up) is taken for dead.
+FANGPIN_RUNNER_HEARTBEAT_SECONDS = 15
+FANGPIN_RUNNER_STALE_SECONDS = 120
+# --- end of operations block ---------------------------------------------------------------

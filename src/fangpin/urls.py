@@ -26,4 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fangpin.web.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL: only through the scoped download views,
-# as attachments (fangpin.web.downloads).
+# as attachments (fangpin.core.files.download).
+
+# JSON `{detail, code}` under /api/, Chinese pages elsewhere (413 for an oversized body).
+handler400 = "fangpin.web.errors.bad_request"
+handler500 = "fangpin.web.errors.server_error"

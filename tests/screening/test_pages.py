@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fangpin.screening.models import Batch, Warning
+from fangpin.screening.services.recovery import runner_tag
 from tests.conftest import BAOFENG, BAOFENG_VILLAGE
 
 from .conftest import english_header, id_for, write_csv
@@ -51,7 +52,8 @@ def test_a_queued_batch_page_polls_for_progress(make_user, household, tmp_path):
     url = reverse("screening:batch_detail", args=[batch.pk])
     page = client.get(url).content.decode()
     assert 'hx-trigger="every 2s"' in page
-    Batch.objects.filter(pk=batch.pk).update(status="running", progress=40)
+    # Running in a live process (this one): a run whose process is gone reads failed.
+    Batch.objects.filter(pk=batch.pk).update(status="running", progress=40, runner=runner_tag())
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'value="40"' in fragment
     assert "<html" not in fragment

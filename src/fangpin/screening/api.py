@@ -175,6 +175,7 @@ def batch_create(
 
 @batches_router.get("/batches", response=BatchListOut)
 def batch_index(request: AuthedRequest, page: int = 1) -> dict[str, Any]:
+    services.batches_recover()  # a run that died shows as failed, not running for ever
     qs = selectors.batch_list(user=request.auth)
     start = (min(max(page, 1), 100_000) - 1) * PAGE_SIZE  # no SQL OFFSET overflow
     return {"items": [batch_out(b) for b in qs[start : start + PAGE_SIZE]], "count": qs.count()}
@@ -182,7 +183,8 @@ def batch_index(request: AuthedRequest, page: int = 1) -> dict[str, Any]:
 
 @batches_router.get("/batches/{batch_id}", response=BatchOut)
 def batch_detail(request: AuthedRequest, batch_id: int) -> dict[str, Any]:
-    return batch_out(selectors.batch_get(user=request.auth, batch_id=batch_id))
+    batch = selectors.batch_get(user=request.auth, batch_id=batch_id)
+    return batch_out(services.batch_refresh(batch))
 
 
 @batches_router.post("/batches/{batch_id}/actions/rerun", response={202: BatchCreatedOut})

@@ -47,6 +47,10 @@ class Batch(models.Model):
     duration_ms = models.PositiveBigIntegerField("耗时(毫秒)", null=True, blank=True)
     error = models.TextField("错误信息", blank=True)
     malformed_sample = models.JSONField("格式错误行(样例)", default=list, blank=True)
+    # Who runs it ("host:pid:start-time") and when it last said so: a batch whose runner is
+    # gone (killed, machine restarted) is found and marked failed (services/recovery.py).
+    runner = models.CharField("运行进程", max_length=128, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

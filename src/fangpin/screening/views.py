@@ -44,6 +44,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "文件已接收,正在后台筛查")
             return redirect("screening:batch_detail", batch_id=batch.pk)
+    services.batches_recover()  # a run that died shows as failed, not running for ever
     page = Paginator(selectors.batch_list(user=user), 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -57,7 +58,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = selectors.batch_get(user=request_user(request), batch_id=batch_id)
+    batch = services.batch_refresh(
+        selectors.batch_get(user=request_user(request), batch_id=batch_id)
+    )
     template = (
         "screening/_batch_status.html"
         if request.headers.get("HX-Request")

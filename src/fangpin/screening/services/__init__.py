@@ -11,6 +11,8 @@ from .common import EVIDENCE_ROWS as EVIDENCE_ROWS
 from .common import UPLOAD_ROLES as UPLOAD_ROLES
 from .common import batch_dir as batch_dir
 from .common import period_bounds as period_bounds
+from .recovery import batch_refresh as batch_refresh
+from .recovery import batches_recover as batches_recover
 from .running import batch_run as batch_run
 from .running import rule_params as rule_params
 from .warnings import warning_dismiss as warning_dismiss

@@ -18,6 +18,7 @@ from .. import ingest
 from ..export import screening_dir
 from ..models import Batch, Source
 from .common import ENGINES, UPLOAD_ROLES, period_bounds
+from .recovery import batches_recover
 
 
 def _sha256(path: Path) -> str:
@@ -119,6 +120,7 @@ def batch_rerun(*, user: User, batch: Batch) -> Batch:
     """Queue a failed batch again (a crash left nothing behind, so it simply runs anew)."""
     if user.role not in UPLOAD_ROLES:
         raise Forbidden("只有部门用户和县级用户可以重新筛查")
+    batches_recover(ids=[batch.pk])  # a run that died is failed now, and may run again
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         if locked.status not in (Batch.Status.FAILED, Batch.Status.DONE):

@@ -23,13 +23,16 @@ from ..models import Batch
 from ..rules import Rule, rules_for
 from .common import batch_dir, period_bounds
 from .hits import warnings_from_hits
+from .recovery import heartbeat, runner_alive, runner_tag
 
 log = logging.getLogger(__name__)
 
 
 def _progress(batch_id: int) -> Callable[[int, str], None]:
     def report(percent: int, _stage: str) -> None:
-        Batch.objects.filter(pk=batch_id).update(progress=min(max(percent, 0), 99))
+        Batch.objects.filter(pk=batch_id).update(
+            progress=min(max(percent, 0), 99), heartbeat_at=timezone.now()
+        )
 
     return report
 
@@ -76,13 +79,36 @@ def batch_run(*, batch_id: int, on_progress: Callable[[int, str], None] | None =
         batch = Batch.objects.select_for_update().get(pk=batch_id)
         if batch.status == Batch.Status.DONE:
             return batch
+        if batch.status == Batch.Status.RUNNING and runner_alive(batch.runner, batch.heartbeat_at):
+            return batch  # another live run has it (a redelivered job)
         batch.status = Batch.Status.RUNNING
         batch.progress = 1
         batch.error = ""
-        batch.save(update_fields=["status", "progress", "error"])
+        batch.runner = runner_tag()
+        batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["status", "progress", "error", "runner", "heartbeat_at"])
     started = time.perf_counter()
     work = batch_dir(batch.pk)
     shutil.rmtree(work, ignore_errors=True)
+    try:
+        with heartbeat(batch.pk):
+            return _run(batch, work, started, on_progress)
+    finally:
+        for leftover in ("raw.parquet", "spill", "raw.utf8.csv"):
+            target = work / leftover
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
+        private_tree(work)  # the matched rows are kept for later batches: ours alone
+
+
+def _run(
+    batch: Batch,
+    work: Path,
+    started: float,
+    on_progress: Callable[[int, str], None] | None,
+) -> Batch:
     try:
         stored = _progress(batch.pk)
 
@@ -125,14 +151,6 @@ def batch_run(*, batch_id: int, on_progress: Callable[[int, str], None] | None =
         )
         batch.refresh_from_db()
         return batch
-    finally:
-        for leftover in ("raw.parquet", "spill", "raw.utf8.csv"):
-            target = work / leftover
-            if target.is_dir():
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                target.unlink(missing_ok=True)
-        private_tree(work)  # the matched rows are kept for later batches: ours alone
     return batch
 
 

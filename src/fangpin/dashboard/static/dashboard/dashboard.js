@@ -5,6 +5,7 @@
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var script = document.getElementById(el.getAttribute("data-chart"));
     if (!script || typeof echarts === "undefined") { return; }
+    if (el.getAttribute("data-height")) { el.style.height = el.getAttribute("data-height") + "px"; }
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(JSON.parse(script.textContent));
     charts.push(chart);

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from fangpin.regions.models import Region
 from fangpin.regions.services import regions_load
 from fangpin.registry.models import Household
 from fangpin.registry.seeding import TASK_COUNTIES, registry_seed
+from fangpin.web.secret_key import demo_secret_key_into_environment
 
 from .serve import database_prepare, serve
 
@@ -136,4 +138,8 @@ class Command(BaseCommand):
         self.stdout.write(accounts_table(users))
         self.stdout.write("")
         if not options["no_serve"]:
+            # The demo serves like production (gunicorn), with a key of its own kept 0600 in
+            # the data directory (fangpin.cli put it in the environment before the settings).
+            demo_secret_key_into_environment()
+            settings.SECRET_KEY = os.environ["FANGPIN_SECRET_KEY"]
             serve(port=options["port"], out=self.stdout)

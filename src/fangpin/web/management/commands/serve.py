@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import signal
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from fangpin.web.serving import MISSING_KEY_MESSAGE, secret_key_missing, serve
 
 
 def database_prepare(*, out: Any, city: str = "4104") -> None:
@@ -30,46 +28,20 @@ def database_prepare(*, out: Any, city: str = "4104") -> None:
     policy_seed()
 
 
-def serve(*, port: int, out: Any) -> None:
-    """Django's server, threaded, without the auto-reloader (it would run everything twice)."""
-    # WhiteNoise serves through the finders; an existing STATIC_ROOT just keeps it quiet.
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    out.write(f"防贫系统已启动:http://127.0.0.1:{port}/  (按 Ctrl+C 停止)")
-    worker = worker_start()
-    # SIGTERM ends the server like Ctrl+C does, so the worker is stopped with it.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        call_command(
-            "runserver",
-            f"127.0.0.1:{port}",
-            use_reloader=False,
-            use_threading=True,
-            skip_checks=True,
-        )
-    finally:
-        if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-
-
-def worker_start() -> subprocess.Popen[bytes] | None:
-    """The background worker (`fangpin qcluster`) beside the server: without it an uploaded
-    batch (202) would stay queued forever. Not needed when jobs run in the request (sync)."""
-    if settings.Q_CLUSTER.get("sync"):
-        return None
-    code = "from fangpin.cli import main; main(['qcluster'])"
-    return subprocess.Popen([sys.executable, "-c", code])  # noqa: S603 (fixed arguments)
-
-
 class Command(BaseCommand):
-    help = "启动防贫系统:需要时先迁移数据库、加载行政区划,然后在 127.0.0.1:PORT 提供服务"
+    help = (
+        "启动防贫系统:需要时先迁移数据库、加载行政区划,然后用 gunicorn 在 HOST:PORT 提供服务"
+        "(--dev 使用 Django 开发服务器);后台任务进程随服务一起启动和停止"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址(默认 127.0.0.1)")
+        parser.add_argument("--dev", action="store_true", help="使用 Django 开发服务器(调试用)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if secret_key_missing(dev=options["dev"]):
+            self.stderr.write(MISSING_KEY_MESSAGE)
+            sys.exit(1)
         database_prepare(out=self.stdout)
-        serve(port=options["port"], out=self.stdout)
+        serve(port=options["port"], out=self.stdout, dev=options["dev"], host=options["host"])
