@@ -47,6 +47,8 @@ class World:
             "year": 2025,
             "key": "notice_min_days",
             "code": BAOFENG_VILLAGE,
+            # No attachment is filed in this world: the download route answers its 404.
+            "document_id": 1,
         }
         return str(values[name])
 

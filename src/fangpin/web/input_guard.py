@@ -21,6 +21,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from fangpin.core.bounds import FORBIDDEN_CHARS, INT64_MAX
+from fangpin.web.errors import bad_request
 
 BAD_INPUT = "bad_input"
 # The longest text any field takes is a few thousand characters; a megabyte is an attack.
@@ -137,7 +138,10 @@ class BadInputMiddleware:
             check_request(request)
         except BadInput as exc:
             return bad_input_response(request, str(exc))
-        except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
-            # Too large or malformed: the view meets the same error and answers it as usual.
-            pass
+        except (RequestDataTooBig, SuspiciousOperation) as exc:
+            # Too large or suspicious: answered here (413/400), since Django parses a body once
+            # and the view would find it empty instead of meeting the same error.
+            return bad_request(request, exc)
+        except MultiPartParserError:
+            pass  # malformed: the view finds no fields and answers 422 as for any bad body
         return self.get_response(request)
