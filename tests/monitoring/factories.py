@@ -46,8 +46,14 @@ def household(
 
 
 def income(
-    hh: Household, *, per_capita: int | str, recorded_on: dt.date, year: int | None = None
+    hh: Household,
+    *,
+    per_capita: int | str,
+    recorded_on: dt.date,
+    year: int | None = None,
+    out_of_pocket: int | str = 0,
 ) -> IncomeRecord:
+    """An income record; `out_of_pocket` is the household's rigid spending (合规自付支出)."""
     members = hh.member_count or 1
     per = Decimal(per_capita)
     return IncomeRecord.objects.create(
@@ -55,6 +61,7 @@ def income(
         year=year or recorded_on.year,
         recorded_on=recorded_on,
         wage=per * members,
+        out_of_pocket_medical=Decimal(out_of_pocket),
         members=members,
         net_income=per * members,
         per_capita_net=per,

@@ -35,7 +35,7 @@ class CaseCreatedOut(Schema):
 # --- action bodies: one schema per action, checked before the service runs --------------------
 
 
-class _Body(Schema):
+class ActionBody(Schema):
     model_config = ConfigDict(extra="forbid")
     version: int | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
 
@@ -46,44 +46,41 @@ class _Body(Schema):
         return "" if value is None else value
 
 
-class VerifyIn(_Body):
+class VerifyIn(ActionBody):
     findings: str = ""
     consent_signed: bool = False
 
 
-class DeliberateIn(_Body):
+class DeliberateIn(ActionBody):
     votes_total: int
     votes_agree: int
     votes_disagree: int
     minutes: str = ""
 
 
-class PublicizeIn(_Body):
+class PublicizeIn(ActionBody):
     starts_on: dt.date
     days: int
 
 
-class ApproveIn(_Body):
+class ApproveIn(ActionBody):
     opinion: str = ""
 
 
-class ProposeEliminationIn(_Body):
+class ProposeEliminationIn(ActionBody):
     mode: str = Field(description="assisted | natural")
 
 
-class RejectIn(_Body):
+class RejectIn(ActionBody):
     reason: str
 
 
-ACTION_BODIES: dict[str, type[_Body]] = {
-    "verify": VerifyIn,
-    "deliberate": DeliberateIn,
-    "publicize": PublicizeIn,
-    "approve_township": ApproveIn,
-    "approve_county": ApproveIn,
-    "propose_elimination": ProposeEliminationIn,
-    "reject": RejectIn,
-}
+class ObjectIn(ActionBody):
+    summary: str = Field(description="公示期间收到的异议内容")
+
+
+class ResolveObjectionIn(ActionBody):
+    resolution: str = Field(description="异议的核实与处理结果")
 
 
 class ActionIn(Schema):
@@ -102,6 +99,8 @@ class ActionIn(Schema):
     opinion: str | None = None
     mode: str | None = None
     reason: str | None = None
+    summary: str | None = None
+    resolution: str | None = None
 
 
 # --- plan and measures -------------------------------------------------------------------------
@@ -207,6 +206,23 @@ class CaseListOut(Schema):
     count: int
 
 
+class FieldOut(Schema):
+    label: str
+    value: str
+
+
+class ComparisonOut(Schema):
+    source: str
+    source_label: str
+    period: str
+    batch_id: int
+    date: dt.date | None
+    person_id: int
+    person: str
+    says: str
+    fields: list[FieldOut]
+
+
 class CaseOut(CaseItemOut):
     description: str
     warning_id: int | None
@@ -216,6 +232,10 @@ class CaseOut(CaseItemOut):
     eliminated_on: dt.date | None
     elimination_mode: str
     rejected_reason: str
+    objection: str = Field(description="公示期间尚未处理的异议(无则为空)")
+    comparison: list[ComparisonOut] | None = Field(
+        description="信息比对:入户核实后查到的成员近12个月部门数据(无则为空列表,核实前为 null)"
+    )
     members_at_approval: int | None
     members_snapshot: list[dict[str, Any]]
     income_snapshot: dict[str, Any] | None
