@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from fangpin.accounts.models import Role, User
-from fangpin.core.errors import FangpinError, NotFound
+from fangpin.core.errors import NotFound
 from fangpin.core.idcard import mask, mask_phone
 from fangpin.registry import selectors as registry_selectors
-from fangpin.web.pages import raise_refusal, request_user
+from fangpin.web.pages import Outcome, request_user, submit
 
 from .. import clock, notices, selectors, services, workflow
 from ..error_codes import ADVICE
@@ -44,6 +44,13 @@ _CHOICES: dict[str, Any] = {
 
 
 # ---------------------------------------------------------------------------- case page
+
+
+def _outcome_refusal(done: Outcome[Any]) -> tuple[dict[str, str] | None, int]:
+    """The refusal box and status of a form that did not go through (400: invalid form)."""
+    if done.refusal is None:
+        return None, 400
+    return _refusal(done.refusal), done.refusal.status
 
 
 def _shown_value(key: str, value: Any) -> str:
@@ -154,23 +161,21 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     status = 200
     if request.method == "POST":
         form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                services.case_act(
-                    user=user,
-                    case_id=case.pk,
-                    action=action,
-                    body=form.body(),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except FangpinError as exc:
-                raise_refusal(exc)
-                refusal, status = _refusal(exc), exc.status
-            else:
-                messages.success(request, f"已办理「{spec.label}」。")
-                return redirect("monitoring:case_detail", case_id=case.pk)
-        else:
-            status = 400
+        done = submit(
+            form,
+            lambda data: services.case_act(
+                user=user,
+                case_id=case.pk,
+                action=action,
+                body=form.body(),
+                expected_version=data.get("version"),
+            ),
+            on_form=False,
+        )
+        if done.ok:
+            messages.success(request, f"已办理「{spec.label}」。")
+            return redirect("monitoring:case_detail", case_id=case.pk)
+        refusal, status = _outcome_refusal(done)
     else:
         form = form_class(initial={"version": case.version})
         if action not in workflow.allowed_actions(case, user):
@@ -219,25 +224,23 @@ def case_report(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and household is not None:
         form = ReportForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = services.case_create(
-                    user=user,
-                    household=household,
-                    channel=data["channel"],
-                    category=data["category"],
-                    risk_types=data["risk_types"],
-                    description=data["description"],
-                )
-            except FangpinError as exc:
-                raise_refusal(exc)
-                refusal, status = _refusal(exc), exc.status
-            else:
-                messages.success(request, f"已上报,纳入监测时限为 {case.deadline:%Y年%m月%d日}。")
-                return redirect("monitoring:case_detail", case_id=case.pk)
-        else:
-            status = 400
+        done = submit(
+            form,
+            lambda data: services.case_create(
+                user=user,
+                household=household,
+                channel=data["channel"],
+                category=data["category"],
+                risk_types=data["risk_types"],
+                description=data["description"],
+            ),
+            on_form=False,
+        )
+        if done.value is not None:
+            case = done.value
+            messages.success(request, f"已上报,纳入监测时限为 {case.deadline:%Y年%m月%d日}。")
+            return redirect("monitoring:case_detail", case_id=case.pk)
+        refusal, status = _outcome_refusal(done)
     else:
         initial: dict[str, Any] = {"channel": Channel.CADRE_VISIT}
         if household is not None:

@@ -45,10 +45,7 @@ def _acting_states(role: str) -> list[str]:
         {
             t.source
             for t in workflow.TRANSITIONS
-            if role in t.roles
-            and t.moves
-            and t.action != "reject"
-            and t.source != State.MONITORED
+            if role in t.roles and t.moves and t.action != "reject" and t.source != State.MONITORED
         }
     )
 

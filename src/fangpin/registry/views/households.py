@@ -224,10 +224,11 @@ def _section_response(
     template: str,
     *,
     ok: bool,
-    status_if_full: int = 200,
+    status_if_full: int = 400,
     **forms: Any,
 ) -> HttpResponse:
-    """htmx: the changed section (and the history, out of band); plain POST: the page."""
+    """htmx: the changed section (and the history, out of band); plain POST: the page (with
+    `status_if_full` when the form did not go through)."""
     if _is_htmx(request):
         context = _household_context(request, household, **forms)
         context["section_ok"] = ok

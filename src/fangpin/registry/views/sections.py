@@ -8,8 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 
-from fangpin.core.errors import FangpinError
-from fangpin.web.pages import raise_refusal, request_user
+from fangpin.web.pages import request_user, submit
 
 from .. import selectors, services
 from ..forms import DocumentForm, GuaranteeForm, IncomeForm
@@ -22,29 +21,21 @@ from .households import _section_response
 def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _household(request, household_id)
     form = IncomeForm(request.POST)
-    ok = False
-    if form.is_valid():
-        try:
-            # The form's fields are named as the service's arguments.
-            record = services.income_record(
-                user=request_user(request), household_id=household.pk, **form.cleaned_data
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            form.add_error(None, exc.detail)
-        else:
-            ok = True
-            messages.success(
-                request, f"已记录 {record.year} 年收入,人均纯收入 {record.per_capita_net} 元"
-            )
-            form = IncomeForm()
+    # The form's fields are named as the service's arguments.
+    done = submit(
+        form,
+        lambda data: services.income_record(
+            user=request_user(request), household_id=household.pk, **data
+        ),
+    )
+    if done.value is not None:
+        record = done.value
+        messages.success(
+            request, f"已记录 {record.year} 年收入,人均纯收入 {record.per_capita_net} 元"
+        )
+        form = IncomeForm()
     return _section_response(
-        request,
-        household,
-        "registry/_income_section.html",
-        ok=ok,
-        status_if_full=400,
-        income_form=form,
+        request, household, "registry/_income_section.html", ok=done.ok, income_form=form
     )
 
 
@@ -53,26 +44,17 @@ def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
 def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _household(request, household_id)
     form: GuaranteeForm | None = GuaranteeForm(request.POST)
-    ok = False
-    if form is not None and form.is_valid():
-        try:
-            services.guarantees_set(
-                user=request_user(request), household_id=household.pk, **form.cleaned_data
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            form.add_error(None, exc.detail)
-        else:
-            ok = True
-            messages.success(request, "已更新两不愁三保障及饮水情况")
-            form = None
+    done = submit(
+        form,
+        lambda data: services.guarantees_set(
+            user=request_user(request), household_id=household.pk, **data
+        ),
+    )
+    if done.ok:
+        messages.success(request, "已更新两不愁三保障及饮水情况")
+        form = None
     return _section_response(
-        request,
-        household,
-        "registry/_guarantee_section.html",
-        ok=ok,
-        status_if_full=400,
-        guarantee_form=form,
+        request, household, "registry/_guarantee_section.html", ok=done.ok, guarantee_form=form
     )
 
 
@@ -81,33 +63,22 @@ def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
 def document_add(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _household(request, household_id)
     form: DocumentForm | None = DocumentForm(request.POST, request.FILES)
-    assert form is not None
-    ok = False
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            services.archive_document_add(
-                user=request_user(request),
-                household_id=household.pk,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                file=upload,
-                filename=upload.name,
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            form.add_error(None, exc.detail)
-        else:
-            ok = True
-            messages.success(request, "资料已归入户档")
-            form = None
+    done = submit(
+        form,
+        lambda data: services.archive_document_add(
+            user=request_user(request),
+            household_id=household.pk,
+            kind=data["kind"],
+            title=data["title"],
+            file=data["file"],
+            filename=data["file"].name,
+        ),
+    )
+    if done.ok:
+        messages.success(request, "资料已归入户档")
+        form = None
     return _section_response(
-        request,
-        household,
-        "registry/_documents_section.html",
-        ok=ok,
-        status_if_full=400,
-        document_form=form,
+        request, household, "registry/_documents_section.html", ok=done.ok, document_form=form
     )
 
 
