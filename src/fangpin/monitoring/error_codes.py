@@ -47,6 +47,8 @@ class MonitoringErrorCode(enum.StrEnum):
     INVALID_DATES = "invalid_dates"
     CONTENT_REQUIRED = "content_required"
     INVALID_AMOUNT = "invalid_amount"
+    INVALID_MEASURE_TYPE = "invalid_measure_type"
+    INVALID_MEASURE_STATUS = "invalid_measure_status"
     INVALID_ATTACHMENT_KIND = "invalid_attachment_kind"
     # 404
     UNKNOWN_ACTION = "unknown_action"

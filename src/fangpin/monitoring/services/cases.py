@@ -45,8 +45,8 @@ def case_create(
         raise Forbidden("您的角色不能上报监测对象")
     if not covers(user, household.village_id):
         raise NotFound()
-    _choice(channel, Channel, "发现渠道", "invalid_channel")
-    _choice(category, Category, "监测对象类别", "invalid_category")
+    _choice(channel, Channel, "发现渠道", Code.INVALID_CHANNEL)
+    _choice(category, Category, "监测对象类别", Code.INVALID_CATEGORY)
     codes = clean_risk_types(risk_types)
     if warning is not None and warning.household_id != household.pk:
         raise BadValue("预警与农户不一致", code=Code.WARNING_HOUSEHOLD_MISMATCH)
