@@ -4,6 +4,7 @@
 - FANGPIN_SECRET_KEY: secret key (a fixed development key when FANGPIN_DEBUG is on)
 - FANGPIN_DEBUG: "1" to turn on debug pages
 - FANGPIN_DATA_DIR: where the embedded database, uploads and exports live (default ./var)
+- FANGPIN_PROVINCE: the province whose policy (lines, parameters) applies (default 41, Henan)
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "fangpin.web.views.csrf_failure"
 
 # Login lockout: this many failures for one username within the window answers 429.
+FANGPIN_PROVINCE = os.environ.get("FANGPIN_PROVINCE", "41")
 FANGPIN_LOGIN_MAX_FAILURES = int(os.environ.get("FANGPIN_LOGIN_MAX_FAILURES", "5"))
 FANGPIN_LOGIN_LOCK_MINUTES = int(os.environ.get("FANGPIN_LOGIN_LOCK_MINUTES", "15"))
 FANGPIN_TOKEN_DAYS = 7

@@ -126,7 +126,7 @@ def deliberation_passed(ctx: GuardContext) -> None:
 
 
 def notice_long_enough(ctx: GuardContext) -> None:
-    minimum = parameter_int("notice_min_days")
+    minimum = parameter_int("notice_min_days", year=ctx.today.year)
     days = int(ctx.body["days"])
     if days < minimum:
         raise Conflict(f"公示期 {days} 天,少于规定的 {minimum} 天", code=GuardCode.NOTICE_TOO_SHORT)
@@ -248,7 +248,7 @@ def all_guarantees_met(ctx: GuardContext) -> None:
 
 
 def monitored_long_enough(ctx: GuardContext) -> None:
-    months = parameter_int("elimination_min_months_monitored")
+    months = parameter_int("elimination_min_months_monitored", year=ctx.today.year)
     identified = ctx.case.identified_on
     if identified is None or ctx.today < clock.add_months(identified, months):
         raise Conflict(
@@ -257,7 +257,7 @@ def monitored_long_enough(ctx: GuardContext) -> None:
 
 
 def income_stable_long_enough(ctx: GuardContext) -> None:
-    months = parameter_int("elimination_min_stable_months")
+    months = parameter_int("elimination_min_stable_months", year=ctx.today.year)
     since = stable_since(ctx.case.household, ctx.today)
     if since is None or ctx.today < clock.add_months(since, months):
         shown = f"(自 {since:%Y年%m月%d日} 起)" if since else ""

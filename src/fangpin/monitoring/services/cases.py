@@ -68,7 +68,8 @@ def case_create(
             if warning is not None and warning.created_at
             else clock.today()
         )
-        due = add_working_days(discovered, parameter_int("inclusion_deadline_working_days"))
+        days = parameter_int("inclusion_deadline_working_days", year=discovered.year)
+        due = add_working_days(discovered, days)
         try:
             with transaction.atomic():
                 case = Case.objects.create(
