@@ -54,21 +54,28 @@ def parameter_int(key: str, *, year: int | None = None, province: str | None = N
     return int(parameter(key, year=year, province=province))
 
 
+class Terms:
+    """Every name the policy gives, with the day each came into force (one query)."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, dict[dt.date, str]] = {k: dict(v) for k, v in TERMS.items()}
+        stored: dict[str, dict[dt.date, str]] = {}
+        for key, valid_from, text in Term.objects.values_list("key", "valid_from", "text"):
+            stored.setdefault(key, {})[valid_from] = text
+        self.versions.update(stored)  # a key with stored names uses only those
+
+    def get(self, key: str, on: dt.date) -> str:
+        """The name in force on `on` (the earliest one for a date before them all)."""
+        versions = self.versions.get(key)
+        if not versions:
+            raise KeyError(key)
+        earlier = [d for d in versions if d <= on]
+        return versions[max(earlier) if earlier else min(versions)]
+
+
 def term(key: str, on: dt.date) -> str:
-    """The name in force on `on` (the earliest one for a date before them all)."""
-    row = (
-        Term.objects.filter(key=key, valid_from__lte=on)
-        .order_by("-valid_from")
-        .values_list("text", flat=True)
-        .first()
-    )
-    if row is not None:
-        return row
-    versions = TERMS.get(key)
-    if not versions:
-        raise KeyError(key)
-    earlier = [d for d in versions if d <= on]
-    return versions[max(earlier) if earlier else min(versions)]
+    """The name `key` in force on `on`."""
+    return Terms().get(key, on)
 
 
 def monitoring_line(year: int, *, province: str | None = None) -> Decimal | None:
