@@ -73,3 +73,11 @@ def guarantees(hh: Household, *, all_met: bool = True) -> Guarantee:
         household=hh,
         defaults={"housing_grade": "A" if all_met else "D", "assessed_on": dt.date(2026, 1, 1)},
     )[0]
+
+
+def enrol(hh: Household, school_status: str = "高中一年级") -> Person:
+    """Make the household's youngest member a student."""
+    person = hh.current_memberships().order_by("-person__birth_date")[0].person
+    person.school_status = school_status
+    person.save(update_fields=["school_status"])
+    return person

@@ -139,3 +139,26 @@ def test_county_refuses_elimination_while_rigid_spending_keeps_income_at_or_belo
     # Spending settled (reimbursed): the same approval goes through.
     factories.income(hh, per_capita=12000, recorded_on=clock.day, out_of_pocket=3000)
     assert cadres.act(case_id, "county", "approve_county").json()["state"] == "eliminated"
+
+
+def test_risk_types_the_household_makes_impossible_are_refused(cadres):
+    nobody_works = poor_household(labours=("丧失劳动力", "无劳动力"))
+    employment = cadres.report(nobody_works, risk_types=["07"])
+    assert employment.status_code == 400
+    assert employment.json()["code"] == "risk_type_needs_labour"
+    assert "因务工就业不稳" in employment.json()["detail"]
+    no_pupil = poor_household()  # three adults, none in school
+    schooling = cadres.report(no_pupil, risk_types=["01", "09"])
+    assert schooling.status_code == 400
+    assert schooling.json()["code"] == "risk_type_needs_student"
+    factories.enrol(no_pupil, "中职二年级")
+    assert cadres.report(no_pupil, risk_types=["01", "09"]).status_code == 201
+    assert cadres.report(poor_household(), risk_types=["07"]).status_code == 201
+
+
+def test_a_child_of_compulsory_school_age_counts_as_a_pupil(cadres, clock):
+    hh = poor_household()
+    child = hh.current_memberships().order_by("-person__birth_date")[0].person
+    child.birth_date = clock.day.replace(year=clock.day.year - 10, day=1)
+    child.save(update_fields=["birth_date"])
+    assert cadres.report(hh, risk_types=["09"]).status_code == 201

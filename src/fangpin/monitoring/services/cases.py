@@ -21,7 +21,7 @@ from ..effects import NOTICE_BACKDATE_DAYS as NOTICE_BACKDATE_DAYS
 from ..error_codes import MonitoringErrorCode as Code
 from ..guards import GuardCode, GuardContext
 from ..models import Case, Category, Channel
-from .common import _choice, _event, _jsonable, clean_risk_types
+from .common import _choice, _event, _jsonable, check_risk_types_fit, clean_risk_types
 
 # --- opening a case -------------------------------------------------------------------------
 
@@ -48,6 +48,7 @@ def case_create(
     _choice(channel, Channel, "发现渠道", Code.INVALID_CHANNEL)
     _choice(category, Category, "监测对象类别", Code.INVALID_CATEGORY)
     codes = clean_risk_types(risk_types)
+    check_risk_types_fit(household, codes, clock.today())
     if warning is not None and warning.household_id != household.pk:
         raise BadValue("预警与农户不一致", code=Code.WARNING_HOUSEHOLD_MISMATCH)
 
