@@ -147,6 +147,27 @@ def test_new_dibao_or_tekun_in_the_period_warns(household, screen):
     assert hits["低保"].message == "低保于本期新纳入低保"
 
 
+def test_temporary_assistance_in_the_period_warns(household, screen):
+    a, b, c = (id_for(dt.date(1952 + i, 3, 9)) for i in range(3))
+    household([("临时", a)])
+    household([("低保", b)])
+    household([("上月临时", c)])
+    screen(
+        "civil",
+        "2024-05",
+        [
+            [a, "临时", "临时救助", "2024-05-10", "2000"],
+            [a, "临时", "临时救助", "2024-05-20", "1500"],
+            [b, "低保", "低保", "2024-05-10", "450"],
+            [c, "上月临时", "临时救助", "2024-04-28", "800"],  # granted before the period
+        ],
+    )
+    hits = warnings_of("civil_temporary_assistance")
+    assert set(hits) == {"临时"}
+    assert hits["临时"].message == "临时于本期获得临时救助3,500元"
+    assert sorted(e["row"] for e in hits["临时"].evidence) == [1, 2]
+
+
 def test_house_graded_c_or_d_warns(household, screen):
     a, b, c = (id_for(dt.date(1955 + i, 2, 2)) for i in range(3))
     for name, number in (("C房", a), ("D房", b), ("B房", c)):
