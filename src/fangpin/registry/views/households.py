@@ -22,10 +22,17 @@ from fangpin.regions.models import PREFIX_LENGTH, Region
 from fangpin.regions.selectors import region_children, region_get
 from fangpin.web.pages import request_user
 
-from .. import selectors
+from .. import attention, selectors
 from ..choices import Relation
-from ..forms import DocumentForm, GuaranteeForm, IncomeForm, MemberAddForm, MemberEndForm
-from ..models import Household, Membership
+from ..forms import (
+    AttentionForm,
+    DocumentForm,
+    GuaranteeForm,
+    IncomeForm,
+    MemberAddForm,
+    MemberEndForm,
+)
+from ..models import AttentionFlag, Household, Membership
 from .common import _household, _is_htmx, may_write
 
 PAGE_SIZE = 20
@@ -68,8 +75,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
         region = region_get(user=user, code=code) if code else user.region
     except NotFound as exc:
         raise Http404(exc.detail) from exc
+    group = request.GET.get("attention", "")
+    group = group if group in attention.Attention.values else ""
     households = selectors.household_list(
-        user=user, region=region.code if code else None, q=q or None
+        user=user, region=region.code if code else None, q=q or None, attention=group or None
     ).prefetch_related(
         Prefetch(
             "memberships",
@@ -83,6 +92,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     full = user.sees_personal_data
     context = {
         "q": q,
+        "attention": group,
+        "attention_choices": attention.Attention.choices,
         "region": region,
         "region_path": _region_path(user, region),
         "children": list(region_children(user=user, code=region.code)),
@@ -137,6 +148,11 @@ def _guarantee_items(household: Household) -> tuple[Any, list[dict[str, Any]]]:
 
 def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, Any]]:
     today = timezone.localdate()
+    recorded: dict[int, list[str]] = {}
+    for person_id, group in AttentionFlag.objects.filter(
+        person_id__in=[m.person_id for m in memberships]
+    ).values_list("person_id", "group"):
+        recorded.setdefault(person_id, []).append(group)
     rows = []
     for m in memberships:
         p = m.person
@@ -147,6 +163,7 @@ def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, An
                 "id_number": p.id_number if full else idcard.mask(p.id_number),
                 "phone": p.phone if full else idcard.mask_phone(p.phone),
                 "age": p.age_on(m.ended_on or today),
+                "attention": attention.groups_of(p, today, recorded.get(p.pk, ())),
             }
         )
     return rows
@@ -181,6 +198,9 @@ def _household_context(request: HttpRequest, household: Household, **forms: Any)
         context["document_form"] = forms.get("document_form") or DocumentForm()
         context["member_add_form"] = forms.get("member_add_form") or MemberAddForm()
         context["member_end_form"] = forms.get("member_end_form") or MemberEndForm(
+            members=_member_choices(context["members"])
+        )
+        context["attention_form"] = forms.get("attention_form") or AttentionForm(
             members=_member_choices(context["members"])
         )
     return context

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from fangpin.web.pages import request_user, submit
 
 from .. import selectors, services
-from ..forms import MemberAddForm, MemberEndForm
+from ..forms import AttentionForm, MemberAddForm, MemberEndForm
 from .common import _household
 from .households import _member_choices, _member_rows, _section_response
 
@@ -76,4 +76,28 @@ def member_end(request: HttpRequest, household_id: int) -> HttpResponse:
     household.refresh_from_db()
     return _section_response(
         request, household, "registry/_members_section.html", ok=done.ok, member_end_form=form
+    )
+
+
+@login_required
+@require_POST
+def attention_set(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Record (or withdraw) a special-attention group for a current member."""
+    household = _household(request, household_id)
+    current = _member_rows(selectors.household_members(household=household), full=False)
+    form = AttentionForm(request.POST, members=_member_choices(current))
+    done = submit(
+        form,
+        lambda data: services.attention_flag_set(
+            user=request_user(request),
+            household_id=household.pk,
+            person_id=data["person"],
+            group=data["group"],
+            on=data["on"],
+        ),
+    )
+    if done.ok:
+        messages.success(request, "已更新特殊关注登记")
+    return _section_response(
+        request, household, "registry/_members_section.html", ok=done.ok, attention_form=form
     )
