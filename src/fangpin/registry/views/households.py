@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +23,7 @@ from fangpin.core.errors import NotFound
 from fangpin.policy.services import monitoring_line
 from fangpin.regions.models import PREFIX_LENGTH, Region
 from fangpin.regions.selectors import region_children, region_get
-from fangpin.web.pages import request_user
+from fangpin.web.pages import request_user, submit
 
 from .. import attention, selectors
 from ..choices import Relation
@@ -36,6 +39,7 @@ from ..models import AttentionFlag, Household, Membership
 from .common import _household, _is_htmx, may_write
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 def _region_path(user: User, region: Region) -> list[Region]:
@@ -257,3 +261,29 @@ def _section_response(
         return redirect("registry:household_detail", household_id=household.pk)
     context = _household_context(request, household, **forms)
     return render(request, "registry/household_detail.html", context, status=status_if_full)
+
+
+def section_post(
+    request: HttpRequest,
+    household_id: int,
+    *,
+    template: str,
+    form_name: str,
+    make_form: Callable[[Household], forms.Form],
+    call: Callable[[User, Household, dict[str, Any]], T],
+    said: Callable[[T], str],
+    after: Callable[[], forms.Form | None] = lambda: None,
+) -> HttpResponse:
+    """A form posted from a section of the household page: the service gets its data (as the
+    signed-in user), a refusal shows on the form, success is said and the form replaced by
+    `after()`; the answer is the section (htmx) or the page."""
+    household = _household(request, household_id)
+    form: forms.Form | None = make_form(household)
+    user = request_user(request)
+    done = submit(form, lambda data: call(user, household, data))
+    if done.ok:
+        messages.success(request, said(done.value))  # type: ignore[arg-type]
+        form = after()
+    household.refresh_from_db()
+    shown: dict[str, Any] = {form_name: form}
+    return _section_response(request, household, template, ok=done.ok, **shown)

@@ -2,83 +2,65 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 
-from fangpin.web.pages import request_user, submit
-
 from .. import selectors, services
 from ..forms import DocumentForm, GuaranteeForm, IncomeForm
 from .common import _household
-from .households import _section_response
+from .households import section_post
 
 
 @login_required
 @require_POST
 def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
-    form = IncomeForm(request.POST)
-    # The form's fields are named as the service's arguments.
-    done = submit(
-        form,
-        lambda data: services.income_record(
-            user=request_user(request), household_id=household.pk, **data
-        ),
-    )
-    if done.value is not None:
-        record = done.value
-        messages.success(
-            request, f"已记录 {record.year} 年收入,人均纯收入 {record.per_capita_net} 元"
-        )
-        form = IncomeForm()
-    return _section_response(
-        request, household, "registry/_income_section.html", ok=done.ok, income_form=form
+    return section_post(
+        request,
+        household_id,
+        template="registry/_income_section.html",
+        form_name="income_form",
+        make_form=lambda hh: IncomeForm(request.POST),
+        # The form's fields are named as the service's arguments.
+        call=lambda user, hh, data: services.income_record(user=user, household_id=hh.pk, **data),
+        said=lambda r: f"已记录 {r.year} 年收入,人均纯收入 {r.per_capita_net} 元",
+        after=IncomeForm,
     )
 
 
 @login_required
 @require_POST
 def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
-    form: GuaranteeForm | None = GuaranteeForm(request.POST)
-    done = submit(
-        form,
-        lambda data: services.guarantees_set(
-            user=request_user(request), household_id=household.pk, **data
-        ),
-    )
-    if done.ok:
-        messages.success(request, "已更新两不愁三保障及饮水情况")
-        form = None
-    return _section_response(
-        request, household, "registry/_guarantee_section.html", ok=done.ok, guarantee_form=form
+    return section_post(
+        request,
+        household_id,
+        template="registry/_guarantee_section.html",
+        form_name="guarantee_form",
+        make_form=lambda hh: GuaranteeForm(request.POST),
+        call=lambda user, hh, data: services.guarantees_set(user=user, household_id=hh.pk, **data),
+        said=lambda _: "已更新两不愁三保障及饮水情况",
     )
 
 
 @login_required
 @require_POST
 def document_add(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
-    form: DocumentForm | None = DocumentForm(request.POST, request.FILES)
-    done = submit(
-        form,
-        lambda data: services.archive_document_add(
-            user=request_user(request),
-            household_id=household.pk,
+    return section_post(
+        request,
+        household_id,
+        template="registry/_documents_section.html",
+        form_name="document_form",
+        make_form=lambda hh: DocumentForm(request.POST, request.FILES),
+        call=lambda user, hh, data: services.archive_document_add(
+            user=user,
+            household_id=hh.pk,
             kind=data["kind"],
             title=data["title"],
             file=data["file"],
             filename=data["file"].name,
         ),
-    )
-    if done.ok:
-        messages.success(request, "资料已归入户档")
-        form = None
-    return _section_response(
-        request, household, "registry/_documents_section.html", ok=done.ok, document_form=form
+        said=lambda _: "资料已归入户档",
     )
 
 
