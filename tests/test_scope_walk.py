@@ -164,6 +164,11 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("PUT", "/policy/parameters/{key}"): Call(
         ROLE, {"key": lambda f: "notice_min_days"}, body=lambda f: {"value": 7}
     ),
+    ("PUT", "/policy/terms/{key}"): Call(
+        ROLE,
+        {"key": lambda f: "monitored_object"},
+        body=lambda f: {"valid_from": "2027-01-01", "text": "新名称"},
+    ),
 }
 
 

@@ -6,6 +6,7 @@
 - FANGPIN_DATA_DIR: where the embedded database, uploads and exports live (default ./var)
 - FANGPIN_HTTPS / FANGPIN_BEHIND_PROXY: served over HTTPS / behind a TLS-terminating proxy
 - FANGPIN_SESSION_HOURS / FANGPIN_SESSION_IDLE_MINUTES: web session lifetime (8 h / 120 min)
+- FANGPIN_PROVINCE: the province whose policy (lines, parameters) applies (default 41, Henan)
 """
 
 from __future__ import annotations
@@ -147,6 +148,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "fangpin.web.views.csrf_failure"
+
+# The province whose policy (lines, parameters) applies; Henan unless told.
+FANGPIN_PROVINCE = os.environ.get("FANGPIN_PROVINCE", "41")
 
 # --- Authentication, passwords, sessions, cookies (issue 8 part 2, "auth") -------------------
 # Every way in (web login, API token, back office) goes through accounts.services.login_check.

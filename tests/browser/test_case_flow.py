@@ -7,13 +7,16 @@ a desktop. Every page visited is saved as a PNG under test-artifacts/.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangpin.monitoring import clock as monitoring_clock
+from fangpin.monitoring import services
 from fangpin.monitoring.models import Case
 from tests.conftest import BAOFENG, BAOFENG_TOWN, BAOFENG_VILLAGE, PASSWORD
 from tests.monitoring import factories
@@ -91,6 +94,14 @@ def _opinion(text: str) -> Callable[[Any], None]:
     return lambda page: page.fill("#id_opinion", text)
 
 
+def _summary(text: str) -> Callable[[Any], None]:
+    return lambda page: page.fill("#id_summary", text)
+
+
+def _resolution(text: str) -> Callable[[Any], None]:
+    return lambda page: page.fill("#id_resolution", text)
+
+
 def _figure(cadre: Cadre, name: str) -> int:
     cadre.go("/dashboard/")
     cadre.page.wait_for_selector("[data-chart][data-ready]")
@@ -107,7 +118,7 @@ def test_a_case_goes_from_report_to_risk_elimination_in_the_browser(
     today = {"day": dt.date.today()}
     monkeypatch.setattr(monitoring_clock, "today", lambda: today["day"])
     start = today["day"]
-    make_user("village", BAOFENG_VILLAGE, "cun")
+    village_user = make_user("village", BAOFENG_VILLAGE, "cun")
     make_user("township", BAOFENG_TOWN, "xiang")
     make_user("county", BAOFENG, "xian")
     household = factories.household(BAOFENG_VILLAGE, alleviated=True)
@@ -147,12 +158,27 @@ def test_a_case_goes_from_report_to_risk_elimination_in_the_browser(
     assert head_person in page.inner_text(".sheet")
     village.shot("notice")
 
-    # --- township and county approve --------------------------------------------------------
+    # --- an objection heard during the notice holds the township until it is resolved -------
+    village.go(f"/monitoring/cases/{case.pk}/")
+    village.act("登记公示异议", _summary("村民反映该户子女在外务工收入较高"), "objection")
+    assert "村民反映该户子女在外务工收入较高" in page.inner_text("#objection")
     township.go("/monitoring/todo/")
     township.page.wait_for_selector("table.cases")
     assert head in township.page.inner_text("#cases")
     township.shot("todo")
     township.page.locator("#cases").get_by_role("link", name=head).click()
+    township.page.locator(".case-actions").get_by_role("link", name="乡镇审核通过").click()
+    township.page.fill("#id_opinion", "同意")
+    township.page.get_by_role("button", name="确认乡镇审核通过").click()
+    township.page.wait_for_load_state()
+    assert township.page.locator(".refusal").get_attribute("data-code") == "objection_open"
+    assert "异议" in township.page.inner_text(".refusal")
+    township.shot("objection-refused")
+    village.act("处理公示异议", _resolution("经核实,务工收入已计入核算,仍低于监测线"), "resolved")
+    assert not page.locator("#objection").count()
+
+    # --- township and county approve --------------------------------------------------------
+    township.go(f"/monitoring/cases/{case.pk}/")
     township.act("乡镇审核通过", _opinion("经审核,同意纳入"), "approved")
 
     county.go("/monitoring/todo/")
@@ -219,3 +245,18 @@ def test_a_case_goes_from_report_to_risk_elimination_in_the_browser(
     county.shot("announcement")
     assert _figure(village, "eliminated_households") == 1  # the village's own figures
     village.shot("dashboard")
+
+    # --- the history speaks Chinese: no action code or field name shows through -----------
+    services.case_attachment_add(
+        user=village_user,
+        case_id=case.pk,
+        kind="consent",
+        file=SimpleUploadedFile("consent.pdf", b"%PDF-1.4 consent"),
+    )
+    county.go(f"/monitoring/cases/{case.pk}/")
+    history = county.page.inner_text("#history")
+    assert "上传办理材料" in history and "公示异议" in history and "异议处理" in history
+    usernames = {"cun", "xiang", "xian"}
+    english = set(re.findall(r"[A-Za-z_]{2,}", history)) - usernames
+    assert not english, english
+    county.shot("history")

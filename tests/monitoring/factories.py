@@ -46,8 +46,14 @@ def household(
 
 
 def income(
-    hh: Household, *, per_capita: int | str, recorded_on: dt.date, year: int | None = None
+    hh: Household,
+    *,
+    per_capita: int | str,
+    recorded_on: dt.date,
+    year: int | None = None,
+    out_of_pocket: int | str = 0,
 ) -> IncomeRecord:
+    """An income record; `out_of_pocket` is the household's rigid spending (合规自付支出)."""
     members = hh.member_count or 1
     per = Decimal(per_capita)
     return IncomeRecord.objects.create(
@@ -55,6 +61,7 @@ def income(
         year=year or recorded_on.year,
         recorded_on=recorded_on,
         wage=per * members,
+        out_of_pocket_medical=Decimal(out_of_pocket),
         members=members,
         net_income=per * members,
         per_capita_net=per,
@@ -66,3 +73,11 @@ def guarantees(hh: Household, *, all_met: bool = True) -> Guarantee:
         household=hh,
         defaults={"housing_grade": "A" if all_met else "D", "assessed_on": dt.date(2026, 1, 1)},
     )[0]
+
+
+def enrol(hh: Household, school_status: str = "高中一年级") -> Person:
+    """Make the household's youngest member a student."""
+    person = hh.current_memberships().order_by("-person__birth_date")[0].person
+    person.school_status = school_status
+    person.save(update_fields=["school_status"])
+    return person

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fangpin.monitoring.models import CaseEvent
+from fangpin.registry.models import Person
 
+from . import factories
 from .conftest import poor_household
 
 
@@ -107,7 +109,9 @@ def test_illness_without_a_health_or_guarantee_measure_is_flagged(cadres):
 
 
 def test_schooling_without_an_education_measure_is_flagged(cadres):
-    case_id = cadres.monitored(poor_household(), risk_types=["09"])
+    hh = poor_household()
+    factories.enrol(hh)
+    case_id = cadres.monitored(hh, risk_types=["09"])
     plan = cadres.village.api("GET", f"/cases/{case_id}/plan").json()
     assert "schooling_without_education_measure" in {w["code"] for w in plan["warnings"]}
     cadres.village.api(
@@ -124,16 +128,15 @@ def test_schooling_without_an_education_measure_is_flagged(cadres):
     assert "schooling_without_education_measure" not in {w["code"] for w in plan["warnings"]}
 
 
-def test_employment_risk_in_a_household_where_nobody_can_work_is_flagged(cadres):
-    hh = poor_household(labours=("丧失劳动力", "无劳动力"))
+def test_employment_risk_is_flagged_once_nobody_left_can_work(cadres):
+    hh = poor_household()
     case_id = cadres.monitored(hh, risk_types=["07"])
     detail = cadres.county.api("GET", f"/cases/{case_id}").json()
+    assert "employment_risk_without_labour" not in _codes(detail)
+    # Later the working members fall ill: the risk type no longer fits the household.
+    Person.objects.filter(memberships__household=hh).update(labour="丧失劳动力")
+    detail = cadres.county.api("GET", f"/cases/{case_id}").json()
     assert "employment_risk_without_labour" in _codes(detail)
-    able = poor_household()
-    other = cadres.monitored(able, risk_types=["07"])
-    assert "employment_risk_without_labour" not in _codes(
-        cadres.county.api("GET", f"/cases/{other}").json()
-    )
 
 
 def test_no_assistance_is_recorded_on_a_rejected_case(cadres):

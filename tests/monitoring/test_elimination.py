@@ -98,12 +98,17 @@ def test_county_refuses_elimination_while_a_guarantee_fails(cadres, clock):
 
 
 def test_county_refuses_elimination_sooner_than_the_minimum_months_monitored(cadres, clock):
-    # Sudden hardship may be identified with income above the line: stable for over a year.
+    # Sudden hardship may be identified with income above the line (stable for over a year)
+    # when rigid spending pulls it below; the spending is settled soon after.
     hh = factories.household("410421101201")
     factories.guarantees(hh)
     recovered(hh, since=clock.start - dt.timedelta(days=400))
+    factories.income(
+        hh, per_capita=12000, recorded_on=clock.start - dt.timedelta(days=5), out_of_pocket=30000
+    )
     case_id = cadres.monitored(hh, category="sudden")
     clock.set(clock.start + dt.timedelta(days=20))
+    recovered(hh, since=clock.day - dt.timedelta(days=1))
     _to_elimination_township_approved(cadres, case_id)
     response = cadres.act(case_id, "county", "approve_county")
     assert response.status_code == 409

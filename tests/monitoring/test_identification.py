@@ -47,6 +47,7 @@ def test_unknown_or_too_many_risk_types_are_bad_values(cadres):
         response = cadres.report(hh, risk_types=risk_types)
         assert response.status_code == 400, risk_types
         assert response.json()["code"] == "invalid_risk_types"
+    factories.enrol(hh)
     assert cadres.report(hh, risk_types=["0203", "07", "09", "99", "0299"]).status_code == 201
 
 

@@ -285,3 +285,17 @@ def test_a_department_account_cannot_read_cases(api_as):
     response = client.api("GET", "/cases")
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+
+
+def test_a_case_with_an_open_objection_waits_in_the_village_queue(cadres: Cadres) -> None:
+    case_id = cadres.report(poor_household()).json()["id"]
+    cadres.run(case_id, cadres.steps()[:3])
+    link = f'/monitoring/cases/{case_id}/"'
+    web = browser(cadres.village.user)
+    assert link not in page_text(web.get("/monitoring/todo/"))
+    cadres.act(case_id, "village", "object", {"summary": "村民反映收入不实"})
+    queue = page_text(web.get("/monitoring/todo/"))
+    assert link in queue
+    assert "处理公示异议" in queue
+    cadres.act(case_id, "village", "resolve_objection", {"resolution": "已核实"})
+    assert link not in page_text(web.get("/monitoring/todo/"))

@@ -139,7 +139,7 @@ def test_the_county_announcement_lists_households_approved_in_the_period(cadres:
     assert head(hh).name in page
     assert head(other).name not in page
     assert mask(head(hh).id_number) in page
-    assert "共有 1 户 3 人纳入防止返贫监测对象" in page
+    assert "共有 1 户 3 人纳入防止返贫致贫对象" in page
     text = pdf_text(web.get(f"/monitoring/announcements/{query}&format=pdf"))
     assert head(hh).name in text
 
@@ -150,3 +150,45 @@ def test_the_announcement_without_a_query_covers_this_month(cadres: Cadres) -> N
     page = browser(cadres.township.user).get("/monitoring/announcements/").content.decode()
     assert head(hh).name in page
     assert "周庄镇人民政府" in page
+
+
+def test_notices_carry_the_name_of_the_monitored_object_in_force_on_their_date(
+    cadres: Cadres,
+) -> None:
+    """防止返贫监测对象 until 2025, 防止返贫致贫对象 from 2026-01-01 (policy terms)."""
+    web = browser(cadres.village.user)
+    texts = {}
+    for day in (dt.date(2025, 12, 20), dt.date(2026, 1, 20)):
+        cadres.clock.set(day + dt.timedelta(days=10))
+        case_id = cadres.report(poor_household()).json()["id"]
+        cadres.run(case_id, cadres.steps()[:3])  # the notice starts ten days back: on `day`
+        page = web.get(f"/monitoring/cases/{case_id}/notice/").content.decode()
+        printed = pdf_text(web.get(f"/monitoring/cases/{case_id}/notice/?format=pdf"))
+        texts[day.year] = (page, printed)
+    for text in texts[2025]:
+        assert "纳入防止返贫监测对象" in text
+        assert "防止返贫致贫对象" not in text
+    for text in texts[2026]:
+        assert "纳入防止返贫致贫对象" in text
+        assert "防止返贫监测对象" not in text
+
+
+def test_a_renamed_category_shows_on_notices_from_its_date_only(cadres: Cadres, make_user) -> None:
+    from fangpin.policy.services import term_set
+    from tests.conftest import CITY
+
+    term_set(
+        user=make_user("city", CITY),
+        key="category.unstable",
+        valid_from=dt.date(2026, 6, 1),
+        text="脱贫不稳定户(新)",
+    )
+    web = browser(cadres.village.user)
+    shown = {}
+    for day in (dt.date(2026, 5, 1), dt.date(2026, 7, 1)):
+        cadres.clock.set(day + dt.timedelta(days=10))
+        case_id = cadres.report(poor_household()).json()["id"]
+        cadres.run(case_id, cadres.steps()[:3])
+        shown[day.month] = web.get(f"/monitoring/cases/{case_id}/notice/").content.decode()
+    assert "脱贫不稳定户(新)" not in shown[5] and "脱贫不稳定户" in shown[5]
+    assert "脱贫不稳定户(新)" in shown[7]

@@ -82,3 +82,47 @@ def test_a_value_too_large_to_store_is_a_bad_value(api_as):
     assert (line.status_code, line.json()["code"]) == (400, "invalid_number")
     value = client.api("PUT", "/policy/parameters/disaster_loss_yuan", {"value": "1e40"})
     assert (value.status_code, value.json()["code"]) == (400, "invalid_number")
+
+
+def test_a_yearly_figure_is_kept_per_year_with_its_history(api_as):
+    from fangpin.policy.models import YearValue
+    from fangpin.policy.services import parameter
+
+    client = api_as("city", CITY)
+    body = client.api("GET", "/policy").json()
+    assert body["parameters_by_year"]["rural_disposable_income_prev_year"]["2025"] == 21330
+    key = "/policy/parameters/rural_disposable_income_prev_year"
+    assert client.api("PUT", key, {"value": 21500, "year": 2025}).json() == {
+        "key": "rural_disposable_income_prev_year",
+        "year": 2025,
+        "value": 21500,
+    }
+    assert parameter("rural_disposable_income_prev_year", year=2025) == 21500
+    assert parameter("rural_disposable_income_prev_year", year=2024) == 20053
+    row = YearValue.objects.get(key="rural_disposable_income_prev_year", year=2025)
+    assert [h.value for h in row.history.order_by("history_id")][-2:] == [21330, 21500]
+    assert client.api("PUT", key, {"value": 1, "year": 1900}).status_code == 400
+
+
+def test_the_city_renames_from_a_date_and_earlier_dates_keep_the_old_name(api_as):
+    import datetime as dt
+
+    from fangpin.policy.services import term
+
+    client = api_as("city", CITY)
+    terms = client.api("GET", "/policy").json()["terms"]["monitored_object"]["versions"]
+    assert [t["text"] for t in terms] == ["防止返贫监测对象", "防止返贫致贫对象"]
+    response = client.api(
+        "PUT", "/policy/terms/category.sudden", {"valid_from": "2027-01-01", "text": "突发困难户"}
+    )
+    assert response.status_code == 200
+    assert term("category.sudden", dt.date(2026, 12, 31)) == "突发严重困难户"
+    assert term("category.sudden", dt.date(2027, 1, 1)) == "突发困难户"
+    unknown = client.api("PUT", "/policy/terms/nothing", {"valid_from": "2027-01-01", "text": "x"})
+    assert unknown.json()["code"] == "unknown_term"
+    assert (
+        api_as("county", BAOFENG)
+        .api("PUT", "/policy/terms/category.sudden", {"valid_from": "2027-01-01", "text": "y"})
+        .status_code
+        == 403
+    )

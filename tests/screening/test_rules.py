@@ -1,6 +1,7 @@
 """Each rule on a small batch whose expected warnings are worked out by hand.
 
-Defaults (policy/defaults.py): absolute 20,000 yuan; previous-year rural income 18,697 yuan,
+Defaults (policy/defaults.py): absolute 20,000 yuan; previous-year rural income 18,697 yuan
+for 2023 batches (20,053 for 2024, 21,330 for 2025),
 share 0.5 for 脱贫/monitored persons (9,348.50) and 1.0 for others (18,697); single stay
 6,000 (脱贫/monitored) / 10,000 (others); disaster loss 10,000; working age 16–60;
 compulsory-school age 6–15.
@@ -57,12 +58,12 @@ def test_medical_share_of_rural_income_is_half_for_alleviated_and_monitored(hous
     household([("高额户主", r)])
     screen(
         "medical",
-        "2024-06",
+        "2023-06",
         [
-            [p, "脱贫户主", "2024-06-01", "20000", "10600", "9400", "否"],  # > 9,348.50
-            [m, "监测户主", "2024-06-01", "20000", "10600", "9400", "否"],  # > 9,348.50
-            [q, "一般户主", "2024-06-01", "20000", "10600", "9400", "否"],  # < 18,697
-            [r, "高额户主", "2024-06-01", "30000", "11300", "18700", "否"],  # > 18,697
+            [p, "脱贫户主", "2023-06-01", "20000", "10600", "9400", "否"],  # > 9,348.50
+            [m, "监测户主", "2023-06-01", "20000", "10600", "9400", "否"],  # > 9,348.50
+            [q, "一般户主", "2023-06-01", "20000", "10600", "9400", "否"],  # < 18,697
+            [r, "高额户主", "2023-06-01", "30000", "11300", "18700", "否"],  # > 18,697
         ],
     )
     hits = warnings_of("medical_out_of_pocket_share")
@@ -70,6 +71,39 @@ def test_medical_share_of_rural_income_is_half_for_alleviated_and_monitored(hous
     assert "0.5倍" in hits["脱贫户主"].message
     assert "9,348.50元" in hits["脱贫户主"].message
     assert "18,697元" in hits["高额户主"].message
+
+
+def test_each_batch_takes_the_previous_years_rural_income_of_its_own_year(household, screen):
+    """2023 batches compare with 2022's income (18,697), 2025 batches with 2024's (21,330)."""
+    a, b = id_for(dt.date(1961, 5, 5)), id_for(dt.date(1962, 5, 5))
+    household([("甲", a)])
+    household([("乙", b)])
+    screen("medical", "2023-07", [[a, "甲", "2023-07-01", "30000", "10000", "20000", "否"]])
+    screen("medical", "2025-07", [[b, "乙", "2025-07-01", "30000", "10000", "20000", "否"]])
+    hits = warnings_of("medical_out_of_pocket_share")
+    assert set(hits) == {"甲"}  # 20,000 > 18,697 in 2023; not > 21,330 in 2025
+    assert "18,697元" in hits["甲"].message
+    screen("medical", "2025-08", [[b, "乙", "2025-08-01", "5000", "3000", "2000", "否"]])
+    hit = warnings_of("medical_out_of_pocket_share")["乙"]  # 22,000 in 2025 > 21,330
+    assert "21,330元" in hit.message
+
+
+def test_a_yearly_value_the_city_sets_applies_to_batches_of_that_year_on(
+    household, screen, make_user
+):
+    from fangpin.policy.services import parameter, parameter_year_set
+    from tests.conftest import CITY
+
+    city = make_user("city", CITY)
+    parameter_year_set(user=city, key="medical_out_of_pocket_yuan", year=2025, value=30000)
+    assert parameter("medical_out_of_pocket_yuan", year=2024) == 20000
+    assert parameter("medical_out_of_pocket_yuan", year=2026) == 30000
+    a, b = id_for(dt.date(1963, 5, 5)), id_for(dt.date(1964, 5, 5))
+    household([("丙", a)])
+    household([("丁", b)])
+    screen("medical", "2024-05", [[a, "丙", "2024-05-01", "40000", "15000", "25000", "否"]])
+    screen("medical", "2025-05", [[b, "丁", "2025-05-01", "40000", "15000", "25000", "否"]])
+    assert set(warnings_of("medical_out_of_pocket_absolute")) == {"丙"}
 
 
 def test_single_inpatient_stay_over_6000_monitored_or_10000_others_warns(household, screen):
@@ -111,6 +145,27 @@ def test_new_dibao_or_tekun_in_the_period_warns(household, screen):
     hits = warnings_of("civil_new_guarantee")
     assert set(hits) == {"低保"}
     assert hits["低保"].message == "低保于本期新纳入低保"
+
+
+def test_temporary_assistance_in_the_period_warns(household, screen):
+    a, b, c = (id_for(dt.date(1952 + i, 3, 9)) for i in range(3))
+    household([("临时", a)])
+    household([("低保", b)])
+    household([("上月临时", c)])
+    screen(
+        "civil",
+        "2024-05",
+        [
+            [a, "临时", "临时救助", "2024-05-10", "2000"],
+            [a, "临时", "临时救助", "2024-05-20", "1500"],
+            [b, "低保", "低保", "2024-05-10", "450"],
+            [c, "上月临时", "临时救助", "2024-04-28", "800"],  # granted before the period
+        ],
+    )
+    hits = warnings_of("civil_temporary_assistance")
+    assert set(hits) == {"临时"}
+    assert hits["临时"].message == "临时于本期获得临时救助3,500元"
+    assert sorted(e["row"] for e in hits["临时"].evidence) == [1, 2]
 
 
 def test_house_graded_c_or_d_warns(household, screen):

@@ -16,6 +16,7 @@ from django.db.models import Sum
 
 from fangpin.core.scoping import region_q
 from fangpin.monitoring.models import IDENTIFICATION_STATES, Case, Category, RiskType
+from fangpin.policy.services import Terms
 from fangpin.regions.models import Region
 from fangpin.screening.models import Warning
 
@@ -101,6 +102,7 @@ class SummaryQuery:
             .filter(status=Warning.Status.OPEN)
             .count()
         )
+        terms = Terms()
         return Summary(
             region=self.region.code,
             region_name=self.region.name,
@@ -114,7 +116,11 @@ class SummaryQuery:
             overdue_cases=overdue,
             open_warnings=warnings,
             by_category=[
-                Breakdown(c.value, str(c.label), *totals.get((Dimension.CATEGORY, c.value), (0, 0)))
+                Breakdown(
+                    c.value,
+                    terms.get(f"category.{c.value}", self.today),
+                    *totals.get((Dimension.CATEGORY, c.value), (0, 0)),
+                )
                 for c in Category
             ],
             by_risk_type=[

@@ -23,9 +23,9 @@ from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 
 from . import clock, selectors, services, workflow
+from .error_codes import MonitoringErrorCode
 from .models import Case, CaseEvent, Measure, Plan, RiskType
 from .schemas import (
-    ACTION_BODIES,
     ActionIn,
     AttachmentOut,
     CaseCreatedOut,
@@ -42,14 +42,6 @@ from .schemas import (
 cases_router = Router(tags=["监测帮扶"])
 
 PAGE_SIZE = 50
-EVENT_LABELS = {
-    **workflow.ACTION_LABELS,
-    "report": "上报",
-    "plan": "制定帮扶计划",
-    "measure": "登记帮扶措施",
-    "measure_update": "更新帮扶措施",
-    "attach": "上传办理材料",
-}
 
 
 def _item(case: Case, user: User, today: Any) -> dict[str, Any]:
@@ -103,7 +95,7 @@ def _event(event: CaseEvent) -> dict[str, Any]:
     actor = event.actor
     return {
         "action": event.action,
-        "action_label": EVENT_LABELS.get(event.action, event.action),
+        "action_label": workflow.event_label(event.action),
         "from_state": event.from_state,
         "to_state": event.to_state,
         "actor": actor.get_full_name() or actor.username if actor else None,
@@ -143,6 +135,8 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
         "eliminated_on": case.eliminated_on,
         "elimination_mode": case.elimination_mode,
         "rejected_reason": case.rejected_reason,
+        "objection": case.objection,
+        "comparison": case.comparison,
         "members_at_approval": case.members_at_approval,
         "members_snapshot": members,
         "income_snapshot": case.income_snapshot,
@@ -233,8 +227,7 @@ def _action_body(request: AuthedRequest) -> dict[str, Any]:
 @cases_router.post(
     "/{case_id}/actions/{action}",
     response=CaseOut,
-    summary="办理环节:verify/deliberate/publicize/approve_township/approve_county/"
-    "propose_elimination/reject",
+    summary="办理环节:" + "/".join(workflow.ACTIONS),
     openapi_extra={
         "requestBody": {
             "required": False,
@@ -243,12 +236,12 @@ def _action_body(request: AuthedRequest) -> dict[str, Any]:
     },
 )
 def case_action(request: AuthedRequest, case_id: int, action: str) -> dict[str, Any]:
-    schema = ACTION_BODIES.get(action)
-    if schema is None:
-        raise NotFound(f"未知的操作 {action}", code="unknown_action")
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        raise NotFound(f"未知的操作 {action}", code=MonitoringErrorCode.UNKNOWN_ACTION)
     raw = _action_body(request)
     try:
-        body = schema.model_validate(raw).model_dump(exclude={"version"})
+        body = spec.body.model_validate(raw).model_dump(exclude={"version"})
     except PydanticError as exc:
         raise ValidationError([dict(e) for e in exc.errors()]) from None
     services.case_act(
@@ -278,7 +271,7 @@ def plan_put(request: AuthedRequest, case_id: int, body: PlanIn) -> dict[str, An
 @cases_router.post("/{case_id}/measures", response={201: MeasureOut}, summary="登记帮扶措施")
 def measure_create(request: AuthedRequest, case_id: int, body: MeasureIn) -> Status[dict[str, Any]]:
     if body.amount is not None and not body.amount.is_finite():
-        raise BadValue("金额无效", code="invalid_amount")
+        raise BadValue("金额无效", code=MonitoringErrorCode.INVALID_AMOUNT)
     measure = services.measure_create(user=request.auth, case_id=case_id, **body.dict())
     return Status(201, _measure(measure))
 

@@ -21,7 +21,7 @@ from .models import Category, Channel, EliminationMode, MeasureStatus, MeasureTy
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _ActionForm(forms.Form):
+class ActionForm(forms.Form):
     # The version the cadre saw: a change by someone else in between is refused (409).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=INT32_MAX)
 
@@ -30,7 +30,7 @@ class _ActionForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class VerifyForm(_ActionForm):
+class VerifyForm(ActionForm):
     findings = forms.CharField(
         label="核实情况",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -42,7 +42,7 @@ class VerifyForm(_ActionForm):
     )
 
 
-class DeliberateForm(_ActionForm):
+class DeliberateForm(ActionForm):
     votes_total = forms.IntegerField(label="参会人数", min_value=1, max_value=INT32_MAX)
     votes_agree = forms.IntegerField(label="同意票", min_value=0, max_value=INT32_MAX)
     votes_disagree = forms.IntegerField(label="反对票", min_value=0, max_value=INT32_MAX)
@@ -54,7 +54,7 @@ class DeliberateForm(_ActionForm):
     )
 
 
-class PublicizeForm(_ActionForm):
+class PublicizeForm(ActionForm):
     starts_on = forms.DateField(label="公示开始日期", widget=DATE)
     days = forms.IntegerField(label="公示天数", min_value=1, max_value=MAX_DAYS)
 
@@ -65,7 +65,7 @@ class PublicizeForm(_ActionForm):
         self.fields["starts_on"].help_text = "张贴纸质公示后补录的,可填写 30 天内的实际开始日期"
 
 
-class ApproveForm(_ActionForm):
+class ApproveForm(ActionForm):
     opinion = forms.CharField(
         label="审核意见",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -74,27 +74,28 @@ class ApproveForm(_ActionForm):
     )
 
 
-class RejectForm(_ActionForm):
+class RejectForm(ActionForm):
     reason = forms.CharField(
         label="退回理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
     )
 
 
-class ProposeEliminationForm(_ActionForm):
+class ProposeEliminationForm(ActionForm):
     mode = forms.ChoiceField(
         label="消除方式", choices=EliminationMode.choices, widget=forms.RadioSelect
     )
 
 
-ACTION_FORMS: dict[str, type[_ActionForm]] = {
-    "verify": VerifyForm,
-    "deliberate": DeliberateForm,
-    "publicize": PublicizeForm,
-    "approve_township": ApproveForm,
-    "approve_county": ApproveForm,
-    "propose_elimination": ProposeEliminationForm,
-    "reject": RejectForm,
-}
+class ObjectForm(ActionForm):
+    summary = forms.CharField(
+        label="异议内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
+    )
+
+
+class ResolveObjectionForm(ActionForm):
+    resolution = forms.CharField(
+        label="核实与处理结果", widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
+    )
 
 
 class ReportForm(forms.Form):

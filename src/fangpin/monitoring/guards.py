@@ -7,7 +7,6 @@ workflow table names which guards run on which transition; tests import `GuardCo
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,32 +18,15 @@ from fangpin.registry.choices import Labour
 from fangpin.registry.models import Guarantee, Household, IncomeRecord
 
 from . import clock
+from .error_codes import MonitoringErrorCode
 from .models import Case, Category, EliminationMode, MeasureStatus
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
 
 
-class GuardCode(enum.StrEnum):
-    """Stable codes of every 409 the monitoring workflow answers."""
-
-    HOUSEHOLD_HAS_OPEN_CASE = "household_has_open_case"
-    ACTION_NOT_ALLOWED = "action_not_allowed"
-    CASE_CHANGED = "case_changed"
-    CONSENT_NOT_SIGNED = "consent_not_signed"
-    DELIBERATION_NOT_PASSED = "deliberation_not_passed"
-    NOTICE_TOO_SHORT = "notice_too_short"
-    NOTICE_NOT_ENDED = "notice_not_ended"
-    CATEGORY_NEEDS_ALLEVIATED = "category_needs_alleviated"
-    CATEGORY_NEEDS_ORDINARY = "category_needs_ordinary"
-    INCOME_ABOVE_LINE = "income_above_line"
-    HOUSEHOLD_WITHOUT_LABOUR = "household_without_labour"
-    NO_IMPLEMENTED_MEASURE = "no_implemented_measure"
-    INCOME_NOT_ABOVE_LINE = "income_not_above_line"
-    GUARANTEE_NOT_MET = "guarantee_not_met"
-    MONITORED_TOO_BRIEFLY = "monitored_too_briefly"
-    INCOME_NOT_STABLE = "income_not_stable"
-    WARNING_NOT_OPEN = "warning_not_open"
+# The workflow's refusals are codes of the app's one enum (tests import it as GuardCode).
+GuardCode = MonitoringErrorCode
 
 
 NO_LABOUR = frozenset({Labour.LOST, Labour.NONE})
@@ -76,11 +58,32 @@ def line_for(record: IncomeRecord) -> Decimal | None:
     return monitoring_line(record.year)
 
 
-def income_above_line(record: IncomeRecord | None) -> bool:
+def per_capita_after_spending(record: IncomeRecord) -> Decimal:
+    """(net income − rigid spending, 合规自付支出) ÷ members, to the fen."""
+    members = record.members or 1
+    spent = record.out_of_pocket_medical or Decimal(0)
+    return ((record.net_income - spent) / members).quantize(Decimal("0.01"))
+
+
+def income_figure(record: IncomeRecord, category: str) -> Decimal:
+    """The per-capita income a decision on `category` compares with the line: for 突发严重困难户
+    it is what remains after rigid spending."""
+    if category == Category.SUDDEN:
+        return per_capita_after_spending(record)
+    return record.per_capita_net
+
+
+def income_above_line(record: IncomeRecord | None, figure: Decimal | None = None) -> bool:
+    """Above the year's line: `figure` if given, else the per-capita net income."""
     if record is None:
         return False
     line = line_for(record)
-    return line is not None and record.per_capita_net > line
+    value = record.per_capita_net if figure is None else figure
+    return line is not None and value > line
+
+
+def guarantees_assessed(household: Household) -> bool:
+    return Guarantee.objects.filter(household=household).exists()
 
 
 def guarantees_met(household: Household) -> bool:
@@ -123,7 +126,7 @@ def deliberation_passed(ctx: GuardContext) -> None:
 
 
 def notice_long_enough(ctx: GuardContext) -> None:
-    minimum = parameter_int("notice_min_days")
+    minimum = parameter_int("notice_min_days", year=ctx.today.year)
     days = int(ctx.body["days"])
     if days < minimum:
         raise Conflict(f"公示期 {days} 天,少于规定的 {minimum} 天", code=GuardCode.NOTICE_TOO_SHORT)
@@ -153,19 +156,42 @@ def category_fits_household(ctx: GuardContext) -> None:
         )
 
 
-def within_line_or_guarantee_problem(ctx: GuardContext) -> None:
-    """Unstable and marginal households need income within the line, or a 三保障/water gap."""
-    case = ctx.case
-    if case.category not in (Category.UNSTABLE, Category.MARGINAL):
-        return
-    record = latest_income(case.household, ctx.today)
-    if income_above_line(record) and guarantees_met(case.household):
-        assert record is not None
+def guarantees_on_record(ctx: GuardContext) -> None:
+    """Unknown is not "met": the county decides on an assessment, not on its absence."""
+    if not guarantees_assessed(ctx.case.household):
         raise Conflict(
-            f"该户人均纯收入 {record.per_capita_net} 元高于 {record.year} 年监测线 "
+            "该户没有两不愁三保障及饮水安全评估记录,请先在农户页面完成评估再审定",
+            code=GuardCode.GUARANTEES_NOT_ASSESSED,
+        )
+
+
+def within_line_or_guarantee_problem(ctx: GuardContext) -> None:
+    """Income within the line (for 突发严重困难户: after rigid spending), or a 三保障/water gap."""
+    case = ctx.case
+    record = latest_income(case.household, ctx.today)
+    if record is None:
+        return
+    figure = income_figure(record, case.category)
+    if income_above_line(record, figure) and guarantees_met(case.household):
+        what = "扣除合规自付支出后人均收入" if case.category == Category.SUDDEN else "人均纯收入"
+        raise Conflict(
+            f"该户{what} {figure} 元高于 {record.year} 年监测线 "
             f"{line_for(record)} 元,且两不愁三保障及饮水安全均有保障,不符合纳入条件",
             code=GuardCode.INCOME_ABOVE_LINE,
         )
+
+
+def no_open_objection(ctx: GuardContext) -> None:
+    if ctx.case.objection:
+        raise Conflict(
+            f"公示期间有异议尚未处理:{ctx.case.objection}",
+            code=GuardCode.OBJECTION_OPEN,
+        )
+
+
+def objection_to_resolve(ctx: GuardContext) -> None:
+    if not ctx.case.objection:
+        raise Conflict("没有待处理的公示异议", code=GuardCode.NO_OPEN_OBJECTION)
 
 
 def household_has_labour(ctx: GuardContext) -> None:
@@ -198,6 +224,21 @@ def income_above_line_now(ctx: GuardContext) -> None:
         raise Conflict(detail, code=GuardCode.INCOME_NOT_ABOVE_LINE)
 
 
+def rigid_spending_resolved(ctx: GuardContext) -> None:
+    """合规自付支出 must not pull the income back to or below the line."""
+    record = latest_income(ctx.case.household, ctx.today)
+    if record is None or not record.out_of_pocket_medical:
+        return
+    figure = per_capita_after_spending(record)
+    if not income_above_line(record, figure):
+        raise Conflict(
+            f"该户扣除合规自付支出 {record.out_of_pocket_medical} 元后人均收入 {figure} 元,"
+            f"未高于 {record.year} 年监测线 {line_for(record)} 元,"
+            "刚性支出问题尚未解决,不能消除风险",
+            code=GuardCode.RIGID_SPENDING_NOT_RESOLVED,
+        )
+
+
 def all_guarantees_met(ctx: GuardContext) -> None:
     if not guarantees_met(ctx.case.household):
         raise Conflict(
@@ -207,7 +248,7 @@ def all_guarantees_met(ctx: GuardContext) -> None:
 
 
 def monitored_long_enough(ctx: GuardContext) -> None:
-    months = parameter_int("elimination_min_months_monitored")
+    months = parameter_int("elimination_min_months_monitored", year=ctx.today.year)
     identified = ctx.case.identified_on
     if identified is None or ctx.today < clock.add_months(identified, months):
         raise Conflict(
@@ -216,7 +257,7 @@ def monitored_long_enough(ctx: GuardContext) -> None:
 
 
 def income_stable_long_enough(ctx: GuardContext) -> None:
-    months = parameter_int("elimination_min_stable_months")
+    months = parameter_int("elimination_min_stable_months", year=ctx.today.year)
     since = stable_since(ctx.case.household, ctx.today)
     if since is None or ctx.today < clock.add_months(since, months):
         shown = f"(自 {since:%Y年%m月%d日} 起)" if since else ""

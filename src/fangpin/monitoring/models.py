@@ -135,6 +135,10 @@ class Case(models.Model):
         "消除方式", max_length=10, choices=EliminationMode.choices, blank=True
     )
     rejected_reason = models.TextField("未纳入理由", blank=True)
+    # An objection raised during the current notice and not yet resolved ("" when none).
+    objection = models.TextField("待处理的公示异议", blank=True)
+    # 信息比对 after verification: the department records found for the members (None before).
+    comparison = models.JSONField("信息比对", null=True, blank=True)
     # What the county decided on (snapshotted at county approval of the identification).
     members_at_approval = models.PositiveSmallIntegerField("审定时家庭人口", null=True, blank=True)
     members_snapshot = models.JSONField("审定时家庭成员", default=list, blank=True)

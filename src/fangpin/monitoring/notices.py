@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from fangpin.core.idcard import mask
+from fangpin.policy.services import Terms, term
 from fangpin.regions.models import Level, Region
 from fangpin.registry.models import Household
 
-from . import selectors
+from . import clock, selectors
 from .models import ELIMINATION_STATES, Case, EliminationMode, Measure, Plan, RiskType, State
 
 HOTLINE = "12317"
@@ -26,6 +27,15 @@ OBJECTION_TEXT = (
     f"反映,也可拨打全国防止返贫监测帮扶热线 {HOTLINE}。反映问题须实事求是,"
     "我们将依法依规调查核实并及时答复。"
 )
+
+
+def object_label(on: dt.date) -> str:
+    """The monitored object's name in force on `on` (防止返贫致贫对象 from 2026)."""
+    return term("monitored_object", on)
+
+
+def category_label(category: str, on: dt.date, terms: Terms | None = None) -> str:
+    return (terms or Terms()).get(f"category.{category}", on)
 
 
 def risk_labels(codes: list[str]) -> list[str]:
@@ -89,6 +99,7 @@ class PublicNotice:
     days: int | None
     deliberated_on: dt.date | None
     votes: str
+    object_label: str = ""
     objection: str = OBJECTION_TEXT
     issued_on: dt.date | None = None
 
@@ -127,7 +138,10 @@ def notice_for_case(case: Case) -> PublicNotice:
         )
         at = deliberated["_at"]
         deliberated_on = at.date() if isinstance(at, dt.datetime) else None
-    kind = "风险消除" if elimination else "防止返贫监测对象识别纳入"
+    # A notice speaks the policy's words of its own date.
+    on = starts or clock.today()
+    label = object_label(on)
+    kind = "风险消除" if elimination else f"{label}识别纳入"
     return PublicNotice(
         elimination=elimination,
         title=f"{village}{kind}公示",
@@ -138,7 +152,7 @@ def notice_for_case(case: Case) -> PublicNotice:
         head_name=name,
         head_id=id_masked,
         members=household.member_count,
-        category=case.get_category_display(),
+        category=category_label(case.category, on),
         risk_types=risk_labels(case.risk_types),
         reason=case.description,
         mode=(EliminationMode(case.elimination_mode).label if case.elimination_mode else ""),
@@ -147,6 +161,7 @@ def notice_for_case(case: Case) -> PublicNotice:
         days=days,
         deliberated_on=deliberated_on,
         votes=votes,
+        object_label=label,
         issued_on=starts,
     )
 
@@ -176,6 +191,7 @@ class Announcement:
     date_to: dt.date
     rows: list[AnnouncementRow] = field(default_factory=list)
     persons: int = 0
+    object_label: str = ""
 
 
 def announcement(
@@ -195,6 +211,7 @@ def announcement(
         "household__memberships__person"
     )
     rows: list[AnnouncementRow] = []
+    terms = Terms()
     for case in chosen:
         head = next(
             (
@@ -213,13 +230,18 @@ def announcement(
                 head_name=head.name if head is not None else case.household.head_name,
                 head_id=mask(head.id_number) if head is not None else "",
                 members=members,
-                category=case.get_category_display(),
+                category=category_label(
+                    case.category,
+                    (case.eliminated_on if eliminated else case.identified_on) or date_to,
+                    terms,
+                ),
                 risk_types="、".join(risk_labels(case.risk_types)),
                 decided_on=case.eliminated_on if eliminated else case.identified_on,
                 mode=EliminationMode(case.elimination_mode).label if case.elimination_mode else "",
             )
         )
-    what = "风险消除" if eliminated else "防止返贫监测对象识别纳入"
+    label = terms.get("monitored_object", date_to)
+    what = "风险消除" if eliminated else f"{label}识别纳入"
     issuer = {
         Level.TOWNSHIP: f"{region.name}人民政府",
         Level.COUNTY: f"{region.name}乡村振兴工作领导小组办公室",
@@ -234,6 +256,7 @@ def announcement(
         date_to=date_to,
         rows=rows,
         persons=sum(r.members for r in rows),
+        object_label=label,
     )
 
 
@@ -290,15 +313,16 @@ def card_for_case(case: Case) -> UnderstandingCard:
     name, id_masked = head_of(household)
     plan: Plan | None = selectors.household_plan(household)
     measures = selectors.household_measures(household)
+    today = clock.today()
     return UnderstandingCard(
-        title="防止返贫监测帮扶明白卡",
+        title=f"{object_label(today)}帮扶明白卡",
         county=county,
         township=township,
         village=village,
         head_name=name,
         head_id=id_masked,
         members=household.member_count,
-        category=case.get_category_display(),
+        category=category_label(case.category, today),
         risk_types=risk_labels(case.risk_types),
         identified_on=case.identified_on,
         plan_summary=plan.summary if plan else "",

@@ -116,7 +116,7 @@ def _build(title: str, story: list[Flowable]) -> bytes:
 
 def notice_pdf(notice: PublicNotice) -> bytes:
     st = _styles()
-    what = "风险消除" if notice.elimination else "纳入防止返贫监测对象"
+    what = "风险消除" if notice.elimination else f"纳入{notice.object_label}"
     story: list[Flowable] = [
         _p(notice.title, st["title"]),
         Spacer(1, 4 * mm),
@@ -164,7 +164,7 @@ def announcement_pdf(ann: Announcement) -> bytes:
         _p(
             f"经村级民主评议和公示、乡镇审核、县级审定,{_day(ann.date_from)}至{_day(ann.date_to)},"
             f"{ann.region_name}共有 {len(ann.rows)} 户 {ann.persons} 人"
-            f"{'标注风险消除' if eliminated else '纳入防止返贫监测对象'},名单公告如下。",
+            f"{'标注风险消除' if eliminated else '纳入' + ann.object_label},名单公告如下。",
             st["indent"],
         ),
         Spacer(1, 3 * mm),

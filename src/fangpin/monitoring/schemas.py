@@ -51,7 +51,7 @@ class CaseCreatedOut(Schema):
 # --- action bodies: one schema per action, checked before the service runs --------------------
 
 
-class _Body(Schema):
+class ActionBody(Schema):
     model_config = ConfigDict(extra="forbid")
     version: Count | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
 
@@ -62,44 +62,41 @@ class _Body(Schema):
         return "" if value is None else value
 
 
-class VerifyIn(_Body):
+class VerifyIn(ActionBody):
     findings: LongText = ""
     consent_signed: bool = False
 
 
-class DeliberateIn(_Body):
+class DeliberateIn(ActionBody):
     votes_total: Count
     votes_agree: Count
     votes_disagree: Count
     minutes: LongText = ""
 
 
-class PublicizeIn(_Body):
+class PublicizeIn(ActionBody):
     starts_on: dt.date
     days: int = Field(description="公示天数(不足或过长时 400 invalid_notice_days)")
 
 
-class ApproveIn(_Body):
+class ApproveIn(ActionBody):
     opinion: LongText = ""
 
 
-class ProposeEliminationIn(_Body):
+class ProposeEliminationIn(ActionBody):
     mode: Text16 = Field(description="assisted | natural")
 
 
-class RejectIn(_Body):
+class RejectIn(ActionBody):
     reason: LongText
 
 
-ACTION_BODIES: dict[str, type[_Body]] = {
-    "verify": VerifyIn,
-    "deliberate": DeliberateIn,
-    "publicize": PublicizeIn,
-    "approve_township": ApproveIn,
-    "approve_county": ApproveIn,
-    "propose_elimination": ProposeEliminationIn,
-    "reject": RejectIn,
-}
+class ObjectIn(ActionBody):
+    summary: LongText = Field(description="公示期间收到的异议内容")
+
+
+class ResolveObjectionIn(ActionBody):
+    resolution: LongText = Field(description="异议的核实与处理结果")
 
 
 class ActionIn(Schema):
@@ -118,6 +115,8 @@ class ActionIn(Schema):
     opinion: LongText | None = None
     mode: Text16 | None = None
     reason: LongText | None = None
+    summary: LongText | None = None
+    resolution: LongText | None = None
 
 
 # --- plan and measures -------------------------------------------------------------------------
@@ -223,6 +222,23 @@ class CaseListOut(Schema):
     count: int
 
 
+class FieldOut(Schema):
+    label: str
+    value: str
+
+
+class ComparisonOut(Schema):
+    source: str
+    source_label: str
+    period: str
+    batch_id: int
+    date: dt.date | None
+    person_id: int
+    person: str
+    says: str
+    fields: list[FieldOut]
+
+
 class CaseOut(CaseItemOut):
     description: str
     warning_id: int | None
@@ -232,6 +248,10 @@ class CaseOut(CaseItemOut):
     eliminated_on: dt.date | None
     elimination_mode: str
     rejected_reason: str
+    objection: str = Field(description="公示期间尚未处理的异议(无则为空)")
+    comparison: list[ComparisonOut] | None = Field(
+        description="信息比对:入户核实后查到的成员近12个月部门数据(无则为空列表,核实前为 null)"
+    )
     members_at_approval: int | None
     members_snapshot: list[dict[str, Any]]
     income_snapshot: dict[str, Any] | None

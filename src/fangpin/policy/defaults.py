@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 # key -> (default, Chinese label, unit)
@@ -32,4 +33,33 @@ MONITORING_LINES: dict[int, Decimal] = {
     2022: Decimal(6600),
     2023: Decimal(7000),
     2024: Decimal(8300),
+}
+
+# Figures that change every year, by the year they apply to (a batch or a case of that year).
+# The previous year's Henan rural per-capita disposable income: 18,697 (2022), 20,053 (2023),
+# 21,330 (2024), published each spring by the provincial statistics bureau.
+YEAR_VALUES: dict[str, dict[int, Decimal]] = {
+    "rural_disposable_income_prev_year": {
+        2023: Decimal(18697),
+        2024: Decimal(20053),
+        2025: Decimal(21330),
+    },
+}
+
+# Names the policy gives, by the day they come into force. From 2026 the monitored object is
+# 防止返贫致贫对象 (常态化防止返贫致贫机制); before, 防止返贫监测对象.
+TERMS: dict[str, dict[dt.date, str]] = {
+    "monitored_object": {
+        dt.date(2021, 1, 1): "防止返贫监测对象",
+        dt.date(2026, 1, 1): "防止返贫致贫对象",
+    },
+    "category.unstable": {dt.date(2021, 1, 1): "脱贫不稳定户"},
+    "category.marginal": {dt.date(2021, 1, 1): "边缘易致贫户"},
+    "category.sudden": {dt.date(2021, 1, 1): "突发严重困难户"},
+}
+TERM_LABELS: dict[str, str] = {
+    "monitored_object": "监测对象名称",
+    "category.unstable": "类别:脱贫不稳定户",
+    "category.marginal": "类别:边缘易致贫户",
+    "category.sudden": "类别:突发严重困难户",
 }

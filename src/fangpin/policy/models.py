@@ -53,5 +53,51 @@ class Parameter(models.Model):
         return f"{self.key}={self.value}"
 
 
+class YearValue(models.Model):
+    """A parameter's value for one year: figures that change every year (the previous year's
+    rural income, medical thresholds). A year without its own value uses the latest earlier
+    one; before any, the parameter's general value."""
+
+    province = models.CharField("省代码", max_length=2, default=HENAN)
+    key = models.CharField("参数", max_length=64)
+    year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("取值", max_digits=14, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度参数"
+        verbose_name_plural = "年度参数"
+        ordering = ["province", "key", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "key", "year"], name="year_value_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.year}年={self.value}"
+
+
+class Term(models.Model):
+    """A name the policy gives (the monitored object, the categories), valid from a date:
+    notices and reports take the one in force on their own date."""
+
+    key = models.CharField("名称项", max_length=64)
+    valid_from = models.DateField("起用日期")
+    text = models.CharField("名称", max_length=64)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "政策用语"
+        verbose_name_plural = "政策用语"
+        ordering = ["key", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "valid_from"], name="term_unique_from")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text}({self.valid_from:%Y-%m-%d} 起)"
+
+
 def as_number(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fangpin.core.bounds import MAX_YUAN
 
+from .attention import Attention
 from .choices import (
     Education,
     EndReason,
@@ -154,3 +155,18 @@ class MemberEndForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", "请选择"), *members]  # type: ignore[attr-defined]
         self.fields["new_head"].choices = [("", "(不变)"), *members]  # type: ignore[attr-defined]
+
+
+class AttentionForm(forms.Form):
+    person = forms.TypedChoiceField(label="成员", coerce=int)
+    group = forms.ChoiceField(label="关注类别", choices=Attention.choices)
+    on = forms.TypedChoiceField(
+        label="登记或取消",
+        choices=(("1", "登记"), ("0", "取消登记")),
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = members  # type: ignore[attr-defined]

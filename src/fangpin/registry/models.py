@@ -264,3 +264,28 @@ class ArchiveDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AttentionFlag(models.Model):
+    """A special-attention group (DOMAIN §3) recorded for a person where the registry cannot
+    tell it by itself (see `registry.attention`)."""
+
+    region_field = "person__memberships__household__village_id"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attention_flags")
+    group = models.CharField("关注类别", max_length=32)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "特殊关注人员"
+        verbose_name_plural = "特殊关注人员"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "group"], name="attention_flag_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.group}"

@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from fangpin.core import idcard
 from fangpin.core.scoping import get_scoped, region_q, scoped
 from fangpin.regions.selectors import region_prefix, scoped_in_region
 
+from .attention import person_q as attention_q
 from .models import ArchiveDocument, Guarantee, Household, IncomeRecord, Membership, Person
 from .past import as_they_left, person_history_q
 
@@ -34,14 +36,20 @@ _NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z-]+$")
 
 
 def household_list(
-    *, user: User, region: str | None = None, q: str | None = None
+    *, user: User, region: str | None = None, q: str | None = None, attention: str | None = None
 ) -> QuerySet[Household]:
-    """Households in the user's region (and `region`, if given) matching `q`.
+    """Households in the user's region (and `region`, if given) matching `q`, and with a
+    current member in the special-attention group `attention`, if given.
 
     `q` is an ID number (exact, current members), a 户编号 (prefix), or a name (户主 name
     prefix, or any current member's exact name). An unknown or foreign `region` yields nothing.
     """
     qs = scoped_in_region(Household.objects.select_related("village"), user, region)
+    if attention:
+        members = Membership.objects.filter(
+            household_id=OuterRef("pk"), ended_on__isnull=True
+        ).filter(attention_q(attention, timezone.localdate(), prefix="person__"))
+        qs = qs.filter(Exists(members))
     text = idcard.clean(q) if q else ""
     if not text:
         return qs

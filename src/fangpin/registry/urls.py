@@ -28,4 +28,5 @@ urlpatterns += [
 urlpatterns += [
     path("<int:household_id>/members/", views.member_add, name="member_add"),
     path("<int:household_id>/members/end/", views.member_end, name="member_end"),
+    path("<int:household_id>/attention/", views.attention_set, name="attention_set"),
 ]

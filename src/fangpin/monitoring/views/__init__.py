@@ -7,12 +7,9 @@ One module per group of pages; the views `urls.py` names are re-exported here.""
 from .assistance import measure_add as measure_add
 from .assistance import measure_done as measure_done
 from .assistance import plan_edit as plan_edit
-from .cases import BODY_LABELS as BODY_LABELS
-from .cases import EVENT_LABELS as EVENT_LABELS
 from .cases import case_action as case_action
 from .cases import case_detail as case_detail
 from .cases import case_report as case_report
-from .common import GUARD_ADVICE as GUARD_ADVICE
 from .notices import announcement as announcement
 from .notices import case_card as case_card
 from .notices import case_notice as case_notice

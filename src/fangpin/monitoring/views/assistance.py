@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,68 +11,63 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fangpin.core.errors import FangpinError
-from fangpin.web.pages import raise_refusal, request_user
+from fangpin.web.pages import Outcome, request_user, submit
 
 from .. import services
 from ..forms import MeasureForm, PlanForm
 from ..models import MeasureStatus
 
 
+def _back(
+    request: HttpRequest, case_id: int, anchor: str, done: Outcome[Any], ok: str, invalid: str
+) -> HttpResponse:
+    """Back to the case page with what happened as a message."""
+    if done.ok:
+        messages.success(request, ok)
+    else:
+        messages.error(request, done.refusal.detail if done.refusal else invalid)
+    return redirect(reverse("monitoring:case_detail", args=[case_id]) + anchor)
+
+
 @login_required
 @require_POST
 def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    form = PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_set(user=request_user(request), case_id=case_id, **form.cleaned_data)
-        except FangpinError as exc:
-            raise_refusal(exc)
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, "帮扶计划已保存。")
-    else:
-        messages.error(request, "帮扶计划填写有误,请检查。")
-    return redirect(reverse("monitoring:case_detail", args=[case_id]) + "#plan")
+    done = submit(
+        PlanForm(request.POST),
+        lambda data: services.plan_set(user=request_user(request), case_id=case_id, **data),
+    )
+    return _back(request, case_id, "#plan", done, "帮扶计划已保存。", "帮扶计划填写有误,请检查。")
 
 
 @login_required
 @require_POST
 def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MeasureForm(request.POST, prefix="m")
-    if form.is_valid():
-        try:
-            services.measure_create(
-                user=request_user(request), case_id=case_id, **form.cleaned_data
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, "帮扶措施已登记。")
-    else:
-        problems = "；".join(
-            f"{form.fields[name].label}:{' '.join(str(e) for e in errs)}"
-            for name, errs in form.errors.items()
-        )
-        messages.error(request, f"帮扶措施填写有误:{problems}")
-    return redirect(reverse("monitoring:case_detail", args=[case_id]) + "#measures")
+    done = submit(
+        form,
+        lambda data: services.measure_create(user=request_user(request), case_id=case_id, **data),
+    )
+    problems = "；".join(
+        f"{form.fields[name].label}:{' '.join(str(e) for e in errs)}"
+        for name, errs in form.errors.items()
+        if name in form.fields
+    )
+    return _back(
+        request, case_id, "#measures", done, "帮扶措施已登记。", f"帮扶措施填写有误:{problems}"
+    )
 
 
 @login_required
 @require_POST
 def measure_done(request: HttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     """Mark a measure implemented (已落实)."""
-    try:
-        services.measure_update(
+    done = submit(
+        None,
+        lambda _: services.measure_update(
             user=request_user(request),
             case_id=case_id,
             measure_id=measure_id,
             status=MeasureStatus.IMPLEMENTED,
-        )
-    except FangpinError as exc:
-        raise_refusal(exc)
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "措施已标记为已落实。")
-    return redirect(reverse("monitoring:case_detail", args=[case_id]) + "#measures")
+        ),
+    )
+    return _back(request, case_id, "#measures", done, "措施已标记为已落实。", "")

@@ -11,18 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from fangpin.accounts.models import Role, User
-from fangpin.core.errors import FangpinError, NotFound
+from fangpin.core.errors import NotFound
 from fangpin.core.idcard import mask, mask_phone
 from fangpin.registry import selectors as registry_selectors
-from fangpin.web.pages import raise_refusal, request_user
+from fangpin.web.pages import Outcome, request_user, submit
 
 from .. import clock, notices, selectors, services, workflow
-from ..forms import (
-    ACTION_FORMS,
-    MeasureForm,
-    PlanForm,
-    ReportForm,
-)
+from ..error_codes import ADVICE
+from ..forms import MeasureForm, PlanForm, ReportForm
 from ..guards import GuardCode
 from ..models import (
     ELIMINATION_STATES,
@@ -36,45 +32,8 @@ from ..models import (
     MeasureType,
     State,
 )
-from .common import GUARD_ADVICE, _case, _refusal
+from .common import _case, _refusal
 
-EVENT_LABELS: dict[str, str] = {
-    **workflow.ACTION_LABELS,
-    "report": "上报",
-    "plan": "帮扶计划",
-    "measure": "登记帮扶措施",
-    "measure_update": "更新帮扶措施",
-}
-
-BODY_LABELS: dict[str, str] = {
-    "findings": "核实情况",
-    "consent_signed": "已签授权承诺书",
-    "votes_total": "参会人数",
-    "votes_agree": "同意票",
-    "votes_disagree": "反对票",
-    "minutes": "评议记录",
-    "starts_on": "开始日期",
-    "days": "公示天数",
-    "ends_on": "结束日期",
-    "opinion": "意见",
-    "reason": "理由",
-    "mode": "消除方式",
-    "channel": "发现渠道",
-    "category": "类别",
-    "risk_types": "风险类型",
-    "description": "情况说明",
-    "type": "措施类型",
-    "content": "内容",
-    "amount": "金额(元)",
-    "status": "状态",
-    "summary": "帮扶计划",
-    "helper_name": "帮扶责任人",
-    "helper_phone": "责任人电话",
-    "helper_unit": "责任人单位",
-    "contact_name": "监测联系人",
-    "contact_phone": "联系人电话",
-    "contact_unit": "联系人单位",
-}
 _CHOICES: dict[str, Any] = {
     "mode": EliminationMode,
     "channel": Channel,
@@ -85,6 +44,13 @@ _CHOICES: dict[str, Any] = {
 
 
 # ---------------------------------------------------------------------------- case page
+
+
+def _outcome_refusal(done: Outcome[Any]) -> tuple[dict[str, str] | None, int]:
+    """The refusal box and status of a form that did not go through (400: invalid form)."""
+    if done.refusal is None:
+        return None, 400
+    return _refusal(done.refusal), done.refusal.status
 
 
 def _shown_value(key: str, value: Any) -> str:
@@ -104,14 +70,15 @@ def _history(case: Case) -> list[dict[str, Any]]:
     out = []
     for event in case.events.all():
         actor = event.actor
+        labels = workflow.body_labels(event.action)
         body = [
-            (BODY_LABELS.get(k, k), _shown_value(k, v))
+            (labels[k], _shown_value(k, v))
             for k, v in event.body.items()
-            if k in BODY_LABELS and v not in (None, "", [])
+            if k in labels and v not in (None, "", [])
         ]
         out.append(
             {
-                "label": EVENT_LABELS.get(event.action, event.action),
+                "label": workflow.event_label(event.action),
                 "action": event.action,
                 "at": event.at,
                 "actor": (actor.get_full_name() or actor.username) if actor else "",
@@ -119,7 +86,7 @@ def _history(case: Case) -> list[dict[str, Any]]:
                 # Plans and measures do not move the case: no state to show for them.
                 "to_state": State(event.to_state).label
                 if event.to_state in State.values
-                and (event.action in workflow.ACTION_LABELS or event.action == "report")
+                and (event.action in workflow.ACTIONS or event.action == "report")
                 else "",
                 "body": body,
             }
@@ -171,6 +138,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "has_notice": case.notice_starts_on is not None
         or any(e.action == "publicize" for e in case.events.all()),
         "latest_income": registry_selectors.household_latest_income(household=household),
+        "comparison": case.comparison,
     }
 
 
@@ -184,40 +152,38 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     """One form per workflow action; a refusal is shown on the form in plain words."""
     user = request_user(request)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
         raise Http404("未知的操作")
+    form_class = spec.form
     case = _case(request, case_id)
     refusal: dict[str, str] | None = None
     status = 200
     if request.method == "POST":
         form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                services.case_act(
-                    user=user,
-                    case_id=case.pk,
-                    action=action,
-                    body=form.body(),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except FangpinError as exc:
-                raise_refusal(exc)
-                refusal, status = _refusal(exc), exc.status
-            else:
-                messages.success(request, f"已办理「{workflow.ACTION_LABELS[action]}」。")
-                return redirect("monitoring:case_detail", case_id=case.pk)
-        else:
-            status = 400
+        done = submit(
+            form,
+            lambda data: services.case_act(
+                user=user,
+                case_id=case.pk,
+                action=action,
+                body=form.body(),
+                expected_version=data.get("version"),
+            ),
+            on_form=False,
+        )
+        if done.ok:
+            messages.success(request, f"已办理「{spec.label}」。")
+            return redirect("monitoring:case_detail", case_id=case.pk)
+        refusal, status = _outcome_refusal(done)
     else:
         form = form_class(initial={"version": case.version})
         if action not in workflow.allowed_actions(case, user):
             if user.role not in workflow.roles_for_action(action):
-                raise PermissionDenied(f"您的角色不能执行「{workflow.ACTION_LABELS[action]}」")
+                raise PermissionDenied(f"您的角色不能执行「{spec.label}」")
             refusal = {
-                "detail": f"当前环节「{case.get_state_display()}」不能办理"
-                f"「{workflow.ACTION_LABELS[action]}」。",
-                "advice": GUARD_ADVICE[GuardCode.ACTION_NOT_ALLOWED],
+                "detail": f"当前环节「{case.get_state_display()}」不能办理「{spec.label}」。",
+                "advice": ADVICE[GuardCode.ACTION_NOT_ALLOWED],
                 "code": GuardCode.ACTION_NOT_ALLOWED,
             }
     return render(
@@ -226,7 +192,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         {
             "case": case,
             "action": action,
-            "action_label": workflow.ACTION_LABELS[action],
+            "action_label": spec.label,
             "form": form,
             "refusal": refusal,
             "elimination": case.state in ELIMINATION_STATES,
@@ -258,25 +224,23 @@ def case_report(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and household is not None:
         form = ReportForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = services.case_create(
-                    user=user,
-                    household=household,
-                    channel=data["channel"],
-                    category=data["category"],
-                    risk_types=data["risk_types"],
-                    description=data["description"],
-                )
-            except FangpinError as exc:
-                raise_refusal(exc)
-                refusal, status = _refusal(exc), exc.status
-            else:
-                messages.success(request, f"已上报,纳入监测时限为 {case.deadline:%Y年%m月%d日}。")
-                return redirect("monitoring:case_detail", case_id=case.pk)
-        else:
-            status = 400
+        done = submit(
+            form,
+            lambda data: services.case_create(
+                user=user,
+                household=household,
+                channel=data["channel"],
+                category=data["category"],
+                risk_types=data["risk_types"],
+                description=data["description"],
+            ),
+            on_form=False,
+        )
+        if done.value is not None:
+            case = done.value
+            messages.success(request, f"已上报,纳入监测时限为 {case.deadline:%Y年%m月%d日}。")
+            return redirect("monitoring:case_detail", case_id=case.pk)
+        refusal, status = _outcome_refusal(done)
     else:
         initial: dict[str, Any] = {"channel": Channel.CADRE_VISIT}
         if household is not None:

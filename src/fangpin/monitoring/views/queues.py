@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
-from django.db.models import QuerySet, Value, When
+from django.db.models import Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -45,7 +45,7 @@ def _acting_states(role: str) -> list[str]:
         {
             t.source
             for t in workflow.TRANSITIONS
-            if role in t.roles and t.action != "reject" and t.source != State.MONITORED
+            if role in t.roles and t.moves and t.action != "reject" and t.source != State.MONITORED
         }
     )
 
@@ -86,7 +86,10 @@ def todo(request: HttpRequest) -> HttpResponse:
     states = _acting_states(user.role)
     context: dict[str, Any] = {"states": states}
     if states:
-        qs = _oldest_overdue_first(selectors.case_list(user=user, state=",".join(states)), today)
+        waiting = Q(state__in=states)
+        if user.role == Role.VILLAGE:
+            waiting |= ~Q(objection="")  # an objection heard during the notice, to resolve
+        qs = _oldest_overdue_first(selectors.case_list(user=user).filter(waiting), today)
         context["case_count"] = qs.count()
         context["case_rows"] = _rows(list(qs[:QUEUE_LIMIT]), user, today)
         context["overdue_count"] = qs.filter(selectors.overdue_q(today)).count()

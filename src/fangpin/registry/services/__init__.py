@@ -10,6 +10,7 @@ writing `services.household_create` and `from fangpin.registry.services import .
 
 from .archive import ARCHIVE_MAX_BYTES as ARCHIVE_MAX_BYTES
 from .archive import archive_document_add as archive_document_add
+from .attention import attention_flag_set as attention_flag_set
 from .common import DUPLICATE_PERSON as DUPLICATE_PERSON
 from .common import EMPTY_HOUSEHOLD as EMPTY_HOUSEHOLD
 from .common import EMPTY_NAME as EMPTY_NAME

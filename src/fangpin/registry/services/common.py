@@ -27,6 +27,7 @@ from ..choices import (
     Relation,
     health_values,
 )
+from ..error_codes import RegistryErrorCode
 from ..models import Household, Membership, Person
 
 # Stable error codes (tests and API clients match on these).
@@ -35,21 +36,21 @@ if TYPE_CHECKING:
     from fangpin.accounts.models import User
 
 
-ROLE_READ_ONLY = "role_read_only"
-VILLAGE_NOT_FOUND = "village_not_found"
-HEAD_COUNT = "head_count"
-DUPLICATE_PERSON = "duplicate_person"
-PERSON_IN_OTHER_HOUSEHOLD = "person_in_other_household"
-INVALID_CHOICE = "invalid_choice"
-EMPTY_NAME = "empty_name"
-NO_MEMBERS = "no_members"
-NOT_A_MEMBER = "not_a_member"
-HEAD_REQUIRED = "head_required"
-NEGATIVE_AMOUNT = "negative_amount"
-INVALID_AMOUNT = "invalid_amount"
-INVALID_YEAR = "invalid_year"
-SAME_HOUSEHOLD = "same_household"
-EMPTY_HOUSEHOLD = "empty_household"
+ROLE_READ_ONLY = RegistryErrorCode.ROLE_READ_ONLY
+VILLAGE_NOT_FOUND = RegistryErrorCode.VILLAGE_NOT_FOUND
+HEAD_COUNT = RegistryErrorCode.HEAD_COUNT
+DUPLICATE_PERSON = RegistryErrorCode.DUPLICATE_PERSON
+PERSON_IN_OTHER_HOUSEHOLD = RegistryErrorCode.PERSON_IN_OTHER_HOUSEHOLD
+INVALID_CHOICE = RegistryErrorCode.INVALID_CHOICE
+EMPTY_NAME = RegistryErrorCode.EMPTY_NAME
+NO_MEMBERS = RegistryErrorCode.NO_MEMBERS
+NOT_A_MEMBER = RegistryErrorCode.NOT_A_MEMBER
+HEAD_REQUIRED = RegistryErrorCode.HEAD_REQUIRED
+NEGATIVE_AMOUNT = RegistryErrorCode.NEGATIVE_AMOUNT
+INVALID_AMOUNT = RegistryErrorCode.INVALID_AMOUNT
+INVALID_YEAR = RegistryErrorCode.INVALID_YEAR
+SAME_HOUSEHOLD = RegistryErrorCode.SAME_HOUSEHOLD
+EMPTY_HOUSEHOLD = RegistryErrorCode.EMPTY_HOUSEHOLD
 
 HOUSEHOLD_NUMBER_SEQUENCE_DIGITS = 4
 

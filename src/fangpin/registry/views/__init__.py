@@ -19,6 +19,7 @@ from .imports import import_page as import_page
 from .imports import import_summary as import_summary
 from .imports import import_template as import_template
 from .members import MEMBER_FIELDS as MEMBER_FIELDS
+from .members import attention_set as attention_set
 from .members import member_add as member_add
 from .members import member_end as member_end
 from .sections import document_add as document_add

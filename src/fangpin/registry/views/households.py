@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,15 +23,23 @@ from fangpin.core.errors import NotFound
 from fangpin.policy.services import monitoring_line
 from fangpin.regions.models import PREFIX_LENGTH, Region
 from fangpin.regions.selectors import region_children, region_get
-from fangpin.web.pages import request_user
+from fangpin.web.pages import request_user, submit
 
-from .. import selectors
+from .. import attention, selectors
 from ..choices import Relation
-from ..forms import DocumentForm, GuaranteeForm, IncomeForm, MemberAddForm, MemberEndForm
-from ..models import Household, Membership
+from ..forms import (
+    AttentionForm,
+    DocumentForm,
+    GuaranteeForm,
+    IncomeForm,
+    MemberAddForm,
+    MemberEndForm,
+)
+from ..models import AttentionFlag, Household, Membership
 from .common import _household, _is_htmx, may_write
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 def _region_path(user: User, region: Region) -> list[Region]:
@@ -68,8 +79,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
         region = region_get(user=user, code=code) if code else user.region
     except NotFound as exc:
         raise Http404(exc.detail) from exc
+    group = request.GET.get("attention", "")
+    group = group if group in attention.Attention.values else ""
     households = selectors.household_list(
-        user=user, region=region.code if code else None, q=q or None
+        user=user, region=region.code if code else None, q=q or None, attention=group or None
     ).prefetch_related(
         Prefetch(
             "memberships",
@@ -83,6 +96,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     full = user.sees_personal_data
     context = {
         "q": q,
+        "attention": group,
+        "attention_choices": attention.Attention.choices,
         "region": region,
         "region_path": _region_path(user, region),
         "children": list(region_children(user=user, code=region.code)),
@@ -137,6 +152,11 @@ def _guarantee_items(household: Household) -> tuple[Any, list[dict[str, Any]]]:
 
 def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, Any]]:
     today = timezone.localdate()
+    recorded: dict[int, list[str]] = {}
+    for person_id, group in AttentionFlag.objects.filter(
+        person_id__in=[m.person_id for m in memberships]
+    ).values_list("person_id", "group"):
+        recorded.setdefault(person_id, []).append(group)
     rows = []
     for m in memberships:
         p = m.person
@@ -150,6 +170,7 @@ def _member_rows(memberships: list[Membership], full: bool) -> list[dict[str, An
                 "age": p.age_on(m.ended_on or today)
                 if full
                 else idcard.age_band(p.birth_date, m.ended_on or today),
+                "attention": attention.groups_of(p, today, recorded.get(p.pk, ())),
             }
         )
     return rows
@@ -184,6 +205,9 @@ def _household_context(request: HttpRequest, household: Household, **forms: Any)
         context["document_form"] = forms.get("document_form") or DocumentForm()
         context["member_add_form"] = forms.get("member_add_form") or MemberAddForm()
         context["member_end_form"] = forms.get("member_end_form") or MemberEndForm(
+            members=_member_choices(context["members"])
+        )
+        context["attention_form"] = forms.get("attention_form") or AttentionForm(
             members=_member_choices(context["members"])
         )
     return context
@@ -227,10 +251,11 @@ def _section_response(
     template: str,
     *,
     ok: bool,
-    status_if_full: int = 200,
+    status_if_full: int = 400,
     **forms: Any,
 ) -> HttpResponse:
-    """htmx: the changed section (and the history, out of band); plain POST: the page."""
+    """htmx: the changed section (and the history, out of band); plain POST: the page (with
+    `status_if_full` when the form did not go through)."""
     if _is_htmx(request):
         context = _household_context(request, household, **forms)
         context["section_ok"] = ok
@@ -239,3 +264,29 @@ def _section_response(
         return redirect("registry:household_detail", household_id=household.pk)
     context = _household_context(request, household, **forms)
     return render(request, "registry/household_detail.html", context, status=status_if_full)
+
+
+def section_post(
+    request: HttpRequest,
+    household_id: int,
+    *,
+    template: str,
+    form_name: str,
+    make_form: Callable[[Household], forms.Form],
+    call: Callable[[User, Household, dict[str, Any]], T],
+    said: Callable[[T], str],
+    after: Callable[[], forms.Form | None] = lambda: None,
+) -> HttpResponse:
+    """A form posted from a section of the household page: the service gets its data (as the
+    signed-in user), a refusal shows on the form, success is said and the form replaced by
+    `after()`; the answer is the section (htmx) or the page."""
+    household = _household(request, household_id)
+    form: forms.Form | None = make_form(household)
+    user = request_user(request)
+    done = submit(form, lambda data: call(user, household, data))
+    if done.ok:
+        messages.success(request, said(done.value))  # type: ignore[arg-type]
+        form = after()
+    household.refresh_from_db()
+    shown: dict[str, Any] = {form_name: form}
+    return _section_response(request, household, template, ok=done.ok, **shown)

@@ -2,113 +2,67 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 
-from fangpin.core.errors import FangpinError
 from fangpin.core.files.download import file_download
-from fangpin.web.pages import raise_refusal, request_user
 
 from .. import selectors, services
 from ..forms import DocumentForm, GuaranteeForm, IncomeForm
 from .common import _household
-from .households import _section_response
+from .households import section_post
 
 
 @login_required
 @require_POST
 def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
-    form = IncomeForm(request.POST)
-    ok = False
-    if form.is_valid():
-        try:
-            # The form's fields are named as the service's arguments.
-            record = services.income_record(
-                user=request_user(request), household_id=household.pk, **form.cleaned_data
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            form.add_error(None, exc.detail)
-        else:
-            ok = True
-            messages.success(
-                request, f"已记录 {record.year} 年收入,人均纯收入 {record.per_capita_net} 元"
-            )
-            form = IncomeForm()
-    return _section_response(
+    return section_post(
         request,
-        household,
-        "registry/_income_section.html",
-        ok=ok,
-        status_if_full=400,
-        income_form=form,
+        household_id,
+        template="registry/_income_section.html",
+        form_name="income_form",
+        make_form=lambda hh: IncomeForm(request.POST),
+        # The form's fields are named as the service's arguments.
+        call=lambda user, hh, data: services.income_record(user=user, household_id=hh.pk, **data),
+        said=lambda r: f"已记录 {r.year} 年收入,人均纯收入 {r.per_capita_net} 元",
+        after=IncomeForm,
     )
 
 
 @login_required
 @require_POST
 def guarantees_update(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
-    form: GuaranteeForm | None = GuaranteeForm(request.POST)
-    ok = False
-    if form is not None and form.is_valid():
-        try:
-            services.guarantees_set(
-                user=request_user(request), household_id=household.pk, **form.cleaned_data
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            form.add_error(None, exc.detail)
-        else:
-            ok = True
-            messages.success(request, "已更新两不愁三保障及饮水情况")
-            form = None
-    return _section_response(
+    return section_post(
         request,
-        household,
-        "registry/_guarantee_section.html",
-        ok=ok,
-        status_if_full=400,
-        guarantee_form=form,
+        household_id,
+        template="registry/_guarantee_section.html",
+        form_name="guarantee_form",
+        make_form=lambda hh: GuaranteeForm(request.POST),
+        call=lambda user, hh, data: services.guarantees_set(user=user, household_id=hh.pk, **data),
+        said=lambda _: "已更新两不愁三保障及饮水情况",
     )
 
 
 @login_required
 @require_POST
 def document_add(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
-    form: DocumentForm | None = DocumentForm(request.POST, request.FILES)
-    assert form is not None
-    ok = False
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            services.archive_document_add(
-                user=request_user(request),
-                household_id=household.pk,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                file=upload,
-                filename=upload.name,
-            )
-        except FangpinError as exc:
-            raise_refusal(exc)
-            form.add_error(None, exc.detail)
-        else:
-            ok = True
-            messages.success(request, "资料已归入户档")
-            form = None
-    return _section_response(
+    return section_post(
         request,
-        household,
-        "registry/_documents_section.html",
-        ok=ok,
-        status_if_full=400,
-        document_form=form,
+        household_id,
+        template="registry/_documents_section.html",
+        form_name="document_form",
+        make_form=lambda hh: DocumentForm(request.POST, request.FILES),
+        call=lambda user, hh, data: services.archive_document_add(
+            user=user,
+            household_id=hh.pk,
+            kind=data["kind"],
+            title=data["title"],
+            file=data["file"],
+            filename=data["file"].name,
+        ),
+        said=lambda _: "资料已归入户档",
     )
 
 

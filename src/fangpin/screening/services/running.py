@@ -46,7 +46,7 @@ def rule_params(rules: Iterable[Rule], period: str) -> dict[str, object]:
     }
     for rule in rules:
         for key in rule.parameters:
-            values[key] = parameter(key)
+            values[key] = parameter(key, year=start.year)  # the value of the batch's own year
     return values
 
 
