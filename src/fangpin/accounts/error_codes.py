@@ -12,3 +12,5 @@ class AccountsErrorCode(enum.StrEnum):
     ROLE_REGION_MISMATCH = "role_region_mismatch"
     UNKNOWN_REGION = "unknown_region"
     UNKNOWN_ROLE = "unknown_role"
+    NOT_SUPERUSER = "not_superuser"
+    WEAK_PASSWORD = "weak_password"

@@ -19,3 +19,15 @@ class CoreErrorCode(enum.StrEnum):
     INVALID_BODY = "invalid_body"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     ERROR = "error"
+    # The upload gate (core.files).
+    FILE_REFUSED = "file_refused"
+    FILE_TOO_COMPLEX = "file_too_complex"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
+    UNREADABLE_FILE = "unreadable_file"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    # Input refused at the edge (web.input_guard) and answers of last resort (web.errors).
+    BAD_INPUT = "bad_input"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    SERVER_ERROR = "server_error"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
