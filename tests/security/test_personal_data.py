@@ -153,6 +153,26 @@ def test_no_role_without_personal_data_can_rebuild_an_id_number(
     assert [m["age_band"] for m in household["members"]] == bands
 
 
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_a_search_by_id_number_confirms_nothing_to_a_role_shown_masked_numbers(
+    role, registered, make_user, client
+):
+    """Masked digits and an age band leave a few hundred candidates: if the search answered
+    for each, trying them would rebuild the number."""
+    if role == "department":
+        return  # refused the list altogether (above)
+    client.force_login(make_user(role, ROLES[role]))
+    head_id = registered["ids"][0]
+    found = client.get("/api/v1/households", {"q": head_id}).json()["count"]
+    page = client.get(reverse("registry:household_list"), {"q": head_id}).content.decode()
+    if role in PERSONAL_ROLES:
+        assert found == 1
+        assert registered["household"].number in page
+    else:
+        assert found == 0
+        assert registered["household"].number not in page
+
+
 def test_an_age_band_is_shown_instead_of_the_age_beside_a_masked_id(registered, make_user, client):
     client.force_login(make_user("viewer", CITY))
     html = client.get(reverse("registry:household_detail", args=[registered["household"].pk]))

@@ -41,7 +41,7 @@ def household_list(
     """Households in the user's region (and `region`, if given) matching `q`, and with a
     current member in the special-attention group `attention`, if given.
 
-    `q` is an ID number (exact, current members), a 户编号 (prefix), or a name (户主 name
+    `q` is an ID number (exact, current members; only for roles that see ID numbers), a 户编号 (prefix), or a name (户主 name
     prefix, or any current member's exact name). An unknown or foreign `region` yields nothing.
     """
     qs = scoped_in_region(Household.objects.select_related("village"), user, region)
@@ -53,6 +53,10 @@ def household_list(
     text = idcard.clean(q) if q else ""
     if not text:
         return qs
+    if _ID_SHAPE.match(text) and not user.sees_personal_data:
+        # A role shown only masked numbers cannot search by one either: each hit would confirm
+        # a guessed number (the masked digits and the age band leave a few hundred candidates).
+        return qs.filter(number=text)
     if _ID_SHAPE.match(text):
         # ID numbers are stored encrypted: only the full number is found (by its keyed hash).
         holders = Membership.objects.filter(
