@@ -42,7 +42,8 @@ def household_list(
     current member in the special-attention group `attention`, if given.
 
     `q` is an ID number (exact, current members; only for roles that see ID numbers), a
-    户编号 (prefix), or a name (户主 name prefix, or any current member's exact name). An unknown or foreign `region` yields nothing.
+    户编号 (prefix), or a name (户主 name prefix, or any current member's exact name).
+    An unknown or foreign `region` yields nothing.
     """
     qs = scoped_in_region(Household.objects.select_related("village"), user, region)
     if attention:
