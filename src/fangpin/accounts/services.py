@@ -7,6 +7,7 @@ Every way in (the web login, the API token, the back office login) goes through
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -121,12 +122,19 @@ def login_check(*, username: str, password: str) -> User:
     return user  # type: ignore[return-value]
 
 
+def _password_stamp(user: User) -> str:
+    """What ties a token to the password it was issued under. A digest of the stored password
+    hash, not Django's session hash: that one is keyed by SECRET_KEY, and every server of a
+    deployment (or one restarted with a rotated key) must accept the same tokens."""
+    return hashlib.sha256(f"fangpin.token-stamp:{user.password}".encode()).hexdigest()
+
+
 def token_issue(*, user: User) -> str:
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
         digest=ApiToken.digest_of(token),
-        password_stamp=user.get_session_auth_hash(),
+        password_stamp=_password_stamp(user),
         expires_at=timezone.now() + dt.timedelta(days=settings.FANGPIN_TOKEN_DAYS),
     )
     return token
@@ -141,7 +149,7 @@ def token_user(token: str) -> User | None:
     )
     if row is None or not row.user.is_active:
         return None
-    if not constant_time_compare(row.password_stamp, row.user.get_session_auth_hash()):
+    if not constant_time_compare(row.password_stamp, _password_stamp(row.user)):
         return None
     return row.user
 
