@@ -28,7 +28,7 @@ class ActionForm(forms.Form):
     done_on = forms.DateField(
         label="办理日期",
         widget=DATE,
-        initial=clock.today,
+        initial=lambda: clock.today(),
         required=False,
         help_text="按纸质材料上的实际日期填写,不能晚于今天,也不能早于上一环节",
     )
@@ -131,7 +131,7 @@ class ReportForm(forms.Form):
     reported_on = forms.DateField(
         label="上报日期",
         widget=DATE,
-        initial=clock.today,
+        initial=lambda: clock.today(),
         required=False,
         help_text="按实际发现、上报的日期填写;纳入时限由此起算",
     )
