@@ -174,7 +174,7 @@ def test_township_approval_needs_the_notice_over_by_its_own_day(cadres: Cadres) 
     assert response.json()["state"] == "township_approved"
 
 
-def test_the_state_and_the_township_queue_follow_the_notice(cadres: Cadres) -> None:
+def test_the_state_label_and_the_township_queue_follow_the_notice(cadres: Cadres) -> None:
     case_id = cadres.report(poor_household(), reported_on=cadres.day(0)).json()["id"]
     verify, deliberate = cadres.steps()[:2]
     cadres.run(case_id, [_with(verify, done_on=None), _with(deliberate, done_on=None)])
@@ -182,7 +182,13 @@ def test_the_state_and_the_township_queue_follow_the_notice(cadres: Cadres) -> N
     seen = cadres.township.api("GET", f"/cases/{case_id}").json()
     assert seen["state_label"] == "公示中"
     assert "approve_township" not in seen["allowed_actions"]
+    township = Client()
+    township.force_login(cadres.township.user)
+    head = Case.objects.get(pk=case_id).household.head_name
+    assert head not in township.get("/monitoring/todo/").content.decode()
     cadres.clock.set(cadres.clock.day + dt.timedelta(days=5))
+    queue = township.get("/monitoring/todo/").content.decode()
+    assert head in queue and "乡镇审核通过" in queue
     seen = cadres.township.api("GET", f"/cases/{case_id}").json()
     assert seen["state"] == "publicized"
     assert seen["state_label"] == "公示期满,待乡镇审核"
