@@ -69,16 +69,38 @@ class Cadre:
         self.shot(what)
 
 
-def _verify(page: Any) -> None:
-    page.fill("#id_findings", "入户核实:户主患病住院,医疗支出大,情况属实")
-    page.check("#id_consent_signed")
+def _ago(day: dt.date, days: int) -> str:
+    return (day - dt.timedelta(days=days)).isoformat()
 
 
-def _deliberate(page: Any) -> None:
-    page.fill("#id_votes_total", "11")
-    page.fill("#id_votes_agree", "9")
-    page.fill("#id_votes_disagree", "2")
-    page.fill("#id_minutes", "村民代表会议评议通过")
+def _verify(day: dt.date) -> Callable[[Any], None]:
+    def fill(page: Any) -> None:
+        # Entered from the paper trail: the visit was twelve days ago.
+        assert page.input_value("#id_done_on") == day.isoformat()  # today by default
+        page.fill("#id_done_on", _ago(day, 12))
+        page.fill("#id_findings", "入户核实:户主患病住院,医疗支出大,情况属实")
+        page.check("#id_consent_signed")
+
+    return fill
+
+
+def _deliberate(day: dt.date) -> Callable[[Any], None]:
+    def fill(page: Any) -> None:
+        page.fill("#id_done_on", _ago(day, 11))
+        page.fill("#id_votes_total", "11")
+        page.fill("#id_votes_agree", "9")
+        page.fill("#id_votes_disagree", "2")
+        page.fill("#id_minutes", "村民代表会议评议通过")
+
+    return fill
+
+
+def _propose(day: dt.date) -> Callable[[Any], None]:
+    def fill(page: Any) -> None:
+        page.fill("#id_done_on", _ago(day, 12))
+        page.check("#id_mode_0")
+
+    return fill
 
 
 def _publicize(day: dt.date) -> Callable[[Any], None]:
@@ -144,15 +166,17 @@ def test_a_case_goes_from_report_to_risk_elimination_in_the_browser(
     page.select_option("#id_channel", "cadre_visit")
     page.get_by_label("因病", exact=True).check()
     page.fill("#id_description", "户主突发重病住院,自付医疗费用高")
+    page.fill("#id_reported_on", _ago(today["day"], 12))
     village.shot("report-form")
     page.get_by_role("button", name="上报").click()
     page.wait_for_selector(".case-actions")
     assert "已发现待核实" in page.inner_text("h1")
+    assert f"办理日期 {_ago(today['day'], 12)}" in page.inner_text("#history")
     village.shot("case-reported")
     case = Case.objects.get(household=household)
 
-    village.act("入户核实", _verify, "verified")
-    village.act("民主评议", _deliberate, "deliberated")
+    village.act("入户核实", _verify(today["day"]), "verified")
+    village.act("民主评议", _deliberate(today["day"]), "deliberated")
     village.act("公示", _publicize(today["day"]), "publicized")
     village.go(f"/monitoring/cases/{case.pk}/notice/")
     assert head_person in page.inner_text(".sheet")
@@ -223,9 +247,9 @@ def test_a_case_goes_from_report_to_risk_elimination_in_the_browser(
     assert head in page.inner_text("#review")
     village.shot("todo-review")
     village.go(f"/monitoring/cases/{case.pk}/")
-    village.act("提出风险消除", lambda p: p.check("#id_mode_0"), "elimination-proposed")
-    village.act("入户核实", _verify, "elimination-verified")
-    village.act("民主评议", _deliberate, "elimination-deliberated")
+    village.act("提出风险消除", _propose(today["day"]), "elimination-proposed")
+    village.act("入户核实", _verify(today["day"]), "elimination-verified")
+    village.act("民主评议", _deliberate(today["day"]), "elimination-deliberated")
     village.act("公示", _publicize(today["day"]), "elimination-publicized")
     village.go(f"/monitoring/cases/{case.pk}/notice/")
     assert "风险消除公示" in page.inner_text(".sheet")

@@ -48,7 +48,10 @@ class Cadres:
         return {"village": self.village, "township": self.township, "county": self.county}[role]
 
     def report(self, hh: Household, **overrides: Any) -> Any:
+        # Reported twelve days ago, so that the steps below can be dated in order and the
+        # notice can have ended by today.
         body = {
+            "reported_on": self.day(-12),
             "household_id": hh.pk,
             "channel": "cadre_visit",
             "category": "unstable" if hh.is_alleviated else "marginal",
@@ -61,18 +64,26 @@ class Cadres:
     def act(self, case_id: int, role: str, action: str, body: Any = None) -> Any:
         return self.by_role(role).api("POST", f"/cases/{case_id}/actions/{action}", body or {})
 
+    def day(self, offset: int) -> str:
+        """The clock's day plus `offset` days, in ISO."""
+        return (self.clock.day + dt.timedelta(days=offset)).isoformat()
+
     def steps(self) -> list[tuple[str, str, dict[str, Any]]]:
-        notice_start = (self.clock.day - dt.timedelta(days=10)).isoformat()
+        """Identification as entered from the paper trail: the village steps back-dated in
+        order, the notice over, the approvals today."""
+        verify = {"findings": "入户核实属实", "consent_signed": True, "done_on": self.day(-12)}
+        votes = {"votes_total": 11, "votes_agree": 9, "votes_disagree": 2, "done_on": self.day(-11)}
         return [
-            ("village", "verify", {"findings": "入户核实属实", "consent_signed": True}),
-            ("village", "deliberate", {"votes_total": 11, "votes_agree": 9, "votes_disagree": 2}),
-            ("village", "publicize", {"starts_on": notice_start, "days": 5}),
+            ("village", "verify", verify),
+            ("village", "deliberate", votes),
+            ("village", "publicize", {"starts_on": self.day(-10), "days": 5}),
             ("township", "approve_township", {"opinion": "同意"}),
             ("county", "approve_county", {"opinion": "同意纳入"}),
         ]
 
     def elimination_steps(self, mode: str = "natural") -> list[tuple[str, str, dict[str, Any]]]:
-        return [("village", "propose_elimination", {"mode": mode}), *self.steps()]
+        propose = {"mode": mode, "done_on": self.day(-12)}
+        return [("village", "propose_elimination", propose), *self.steps()]
 
     def run(self, case_id: int, steps: list[tuple[str, str, dict[str, Any]]]) -> Any:
         response = None

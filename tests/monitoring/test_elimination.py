@@ -133,7 +133,6 @@ def test_county_refuses_elimination_before_income_has_been_stable_long_enough(ca
 
 def test_rejecting_an_elimination_returns_the_household_to_monitoring(cadres, clock):
     case_id, _ = _monitored_and_recovered(cadres, clock)
-    steps = cadres.elimination_steps()
     for done, role in (
         (1, "village"),
         (2, "village"),
@@ -141,7 +140,9 @@ def test_rejecting_an_elimination_returns_the_household_to_monitoring(cadres, cl
         (4, "township"),
         (5, "county"),
     ):
-        cadres.run(case_id, steps[:done])
+        # Each new attempt starts after the last refusal (its steps dated in order).
+        clock.set(clock.day + dt.timedelta(days=20))
+        cadres.run(case_id, cadres.elimination_steps()[:done])
         response = cadres.act(case_id, role, "reject", {"reason": "风险未消除"})
         assert response.status_code == 200, response.json()
         body = response.json()

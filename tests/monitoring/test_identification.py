@@ -14,7 +14,7 @@ from .conftest import poor_household
 
 def test_village_reports_a_case_with_a_working_day_deadline(cadres, clock):
     hh = poor_household()
-    response = cadres.report(hh)
+    response = cadres.report(hh, reported_on=clock.day.isoformat())
     assert response.status_code == 201
     body = response.json()
     assert body["state"] == "reported"
@@ -160,13 +160,21 @@ def test_a_notice_shorter_than_the_minimum_is_refused(cadres, clock):
 
 
 def test_a_notice_may_be_recorded_up_to_thirty_days_late(cadres, clock):
-    case_id = cadres.report(poor_household()).json()["id"]
-    cadres.run(case_id, cadres.steps()[:2])
-    too_early = {"starts_on": (clock.day - dt.timedelta(days=31)).isoformat(), "days": 5}
+    month_ago = cadres.day(-30)
+    case_id = cadres.report(poor_household(), reported_on=month_ago).json()["id"]
+    verify, deliberate = cadres.steps()[:2]
+    cadres.run(
+        case_id,
+        [
+            (*verify[:2], {**verify[2], "done_on": month_ago}),
+            (*deliberate[:2], {**deliberate[2], "done_on": month_ago}),
+        ],
+    )
+    too_early = {"starts_on": cadres.day(-31), "days": 5}
     response = cadres.act(case_id, "village", "publicize", too_early)
     assert response.status_code == 400
-    assert response.json()["code"] == "notice_start_too_early"
-    late = {"starts_on": (clock.day - dt.timedelta(days=30)).isoformat(), "days": 5}
+    assert response.json()["code"] == "date_too_far_back"
+    late = {"starts_on": month_ago, "days": 5}
     assert cadres.act(case_id, "village", "publicize", late).json()["state"] == "publicized"
 
 

@@ -125,8 +125,14 @@ def test_actions_go_through_the_forms_and_the_history_shows_who_did_what(
     web = browser(cadres.village.user)
     start = (cadres.clock.day - dt.timedelta(days=10)).isoformat()
     for action, body in (
-        ("verify", {"findings": "入户核实属实", "consent_signed": "on"}),
-        ("deliberate", {"votes_total": 11, "votes_agree": 9, "votes_disagree": 2}),
+        (
+            "verify",
+            {"findings": "入户核实属实", "consent_signed": "on", "done_on": cadres.day(-12)},
+        ),
+        (
+            "deliberate",
+            {"votes_total": 11, "votes_agree": 9, "votes_disagree": 2, "done_on": cadres.day(-11)},
+        ),
         ("publicize", {"starts_on": start, "days": 5}),
     ):
         response = web.post(f"/monitoring/cases/{case_id}/actions/{action}/", body)

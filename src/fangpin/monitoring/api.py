@@ -22,7 +22,7 @@ from fangpin.core.scoping import get_scoped
 from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 
-from . import clock, selectors, services, workflow
+from . import clock, dates, selectors, services, workflow
 from .error_codes import MonitoringErrorCode
 from .models import Case, CaseEvent, Measure, Plan, RiskType
 from .schemas import (
@@ -54,7 +54,7 @@ def _item(case: Case, user: User, today: Any) -> dict[str, Any]:
         "village_code": case.village_id,
         "village_name": case.village.name,
         "state": case.state,
-        "state_label": case.get_state_display(),
+        "state_label": case.state_label,
         "channel": case.channel,
         "category": case.category,
         "category_label": case.get_category_display(),
@@ -100,6 +100,7 @@ def _event(event: CaseEvent) -> dict[str, Any]:
         "to_state": event.to_state,
         "actor": actor.get_full_name() or actor.username if actor else None,
         "actor_role": Role(actor.role).label if actor else None,
+        "done_on": dates.event_day(event),
         "at": event.at,
         "time": event.at,
         "body": event.body,
@@ -172,6 +173,7 @@ def case_create(request: AuthedRequest, body: CaseIn) -> Status[dict[str, Any]]:
         risk_types=body.risk_types,
         description=body.description,
         warning=warning,
+        reported_on=body.reported_on,
     )
     return Status(
         201,

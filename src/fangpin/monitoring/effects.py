@@ -22,8 +22,6 @@ from .models import Case, EliminationMode, State
 if TYPE_CHECKING:
     from .workflow import Transition
 
-NOTICE_BACKDATE_DAYS = 30
-
 
 # --- body checks (values a schema cannot check alone) ------------------------------------
 
@@ -36,11 +34,6 @@ def check_votes(body: dict[str, Any], today: dt.date) -> None:
 
 def check_notice(body: dict[str, Any], today: dt.date) -> None:
     starts: dt.date = body["starts_on"]
-    if starts < today - dt.timedelta(days=NOTICE_BACKDATE_DAYS):
-        raise BadValue(
-            f"公示开始日期最多可补录 {NOTICE_BACKDATE_DAYS} 天前的日期",
-            code=Code.NOTICE_START_TOO_EARLY,
-        )
     if body["days"] <= 0:
         raise BadValue("公示天数须为正数", code=Code.INVALID_NOTICE_DAYS)
     # A notice runs days or weeks; past a year the end date is a typo (or overflows).

@@ -36,7 +36,9 @@ class MonitoringErrorCode(enum.StrEnum):
     RISK_TYPE_NEEDS_STUDENT = "risk_type_needs_student"
     WARNING_HOUSEHOLD_MISMATCH = "warning_household_mismatch"
     INVALID_VOTES = "invalid_votes"
-    NOTICE_START_TOO_EARLY = "notice_start_too_early"
+    DATE_IN_FUTURE = "date_in_future"
+    DATE_TOO_FAR_BACK = "date_too_far_back"
+    DATE_OUT_OF_ORDER = "date_out_of_order"
     INVALID_NOTICE_DAYS = "invalid_notice_days"
     REASON_REQUIRED = "reason_required"
     SUMMARY_REQUIRED = "summary_required"
@@ -86,7 +88,11 @@ ADVICE: dict[str, str] = {
     ),
     _C.RISK_TYPE_NEEDS_LABOUR: "该户没有劳动力,请选择与家庭情况相符的风险类型。",
     _C.RISK_TYPE_NEEDS_STUDENT: "该户没有在校学生,请选择与家庭情况相符的风险类型。",
-    _C.NOTICE_START_TOO_EARLY: "补录的公示开始日期不能早于 30 天前,请核对日期。",
+    _C.DATE_IN_FUTURE: "办理日期不能晚于今天:请在事情办完后再登记。",
+    _C.DATE_TOO_FAR_BACK: "补录的办理日期超出规定的补录期限,请核对纸质材料上的日期。",
+    _C.DATE_OUT_OF_ORDER: (
+        "各环节须按顺序办理:办理日期不能早于上一环节的日期,请核对纸质材料上的日期。"
+    ),
     _C.INVALID_VOTES: "请核对参会人数、同意票和反对票。",
     _C.REASON_REQUIRED: "请写明退回理由,便于村里和农户了解原因。",
     _C.INVALID_RISK_TYPES: "请选择 1 至 5 项风险类型。",

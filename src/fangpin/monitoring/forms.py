@@ -24,10 +24,22 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ActionForm(forms.Form):
     # The version the cadre saw: a change by someone else in between is refused (409).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=INT32_MAX)
+    # The day the step happened (the paper trail is often entered later); the service checks it.
+    done_on = forms.DateField(
+        label="办理日期",
+        widget=DATE,
+        initial=lambda: clock.today(),
+        required=False,
+        help_text="按纸质材料上的实际日期填写,不能晚于今天,也不能早于上一环节",
+    )
 
     def body(self) -> dict[str, Any]:
-        """The action body the service takes (without the version)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        """The action body the service takes (without the version; no day means today)."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "version" and not (k == "done_on" and v is None)
+        }
 
 
 class VerifyForm(ActionForm):
@@ -55,6 +67,7 @@ class DeliberateForm(ActionForm):
 
 
 class PublicizeForm(ActionForm):
+    done_on = None  # type: ignore[assignment]  # the notice's day is its start
     starts_on = forms.DateField(label="公示开始日期", widget=DATE)
     days = forms.IntegerField(label="公示天数", min_value=1, max_value=MAX_DAYS)
 
@@ -62,7 +75,9 @@ class PublicizeForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["starts_on"].initial = clock.today()
         self.fields["days"].initial = parameter_int("notice_min_days")
-        self.fields["starts_on"].help_text = "张贴纸质公示后补录的,可填写 30 天内的实际开始日期"
+        self.fields[
+            "starts_on"
+        ].help_text = "张贴纸质公示后补录的,填写实际开始日期(不能早于民主评议的日期)"
 
 
 class ApproveForm(ActionForm):
@@ -112,6 +127,13 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=LONG_TEXT,
         required=False,
+    )
+    reported_on = forms.DateField(
+        label="上报日期",
+        widget=DATE,
+        initial=lambda: clock.today(),
+        required=False,
+        help_text="按实际发现、上报的日期填写;纳入时限由此起算",
     )
 
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from . import clock
+
 
 class State(models.TextChoices):
     REPORTED = "reported", "已发现待核实"
@@ -172,6 +174,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.household_id} ({self.get_state_display()})"
+
+    @property
+    def notice_over(self) -> bool:
+        """Whether the notice of a case in 公示 has run its course (by today)."""
+        ends = self.notice_ends_on
+        return ends is not None and ends < clock.today()
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, following the date: a notice that has ended awaits the township."""
+        if self.state == State.PUBLICIZED and self.notice_over:
+            return "公示期满,待乡镇审核"
+        if self.state == State.ELIMINATION_PUBLICIZED and self.notice_over:
+            return "消除公示期满,待乡镇审核"
+        return str(self.get_state_display())
 
 
 class CaseEvent(models.Model):

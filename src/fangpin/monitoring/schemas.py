@@ -33,6 +33,10 @@ class CaseIn(Schema):
     )
     description: LongText = ""
     warning_id: Id | None = None
+    reported_on: dt.date | None = Field(
+        None,
+        description="上报日期(默认今天;不晚于今天,最多补录 backdate_max_days 天;时限由此起算)",
+    )
 
     @field_validator("description", mode="before")
     @classmethod
@@ -54,6 +58,13 @@ class CaseCreatedOut(Schema):
 class ActionBody(Schema):
     model_config = ConfigDict(extra="forbid")
     version: Count | None = Field(None, description="客户端看到的版本号;与当前不一致时返回 409")
+    done_on: dt.date | None = Field(
+        None,
+        description=(
+            "办理日期(默认今天):不晚于今天,最多补录 backdate_max_days 天,"
+            "不早于上一环节的日期(否则 400 date_out_of_order);公示以 starts_on 为准"
+        ),
+    )
 
     @field_validator("findings", "minutes", "opinion", mode="before", check_fields=False)
     @classmethod
@@ -75,7 +86,7 @@ class DeliberateIn(ActionBody):
 
 
 class PublicizeIn(ActionBody):
-    starts_on: dt.date
+    starts_on: dt.date | None = Field(None, description="公示开始日期,即本环节的办理日期(默认今天)")
     days: int = Field(description="公示天数(不足或过长时 400 invalid_notice_days)")
 
 
@@ -104,6 +115,7 @@ class ActionIn(Schema):
 
     model_config = ConfigDict(extra="allow")
     version: Count | None = None
+    done_on: dt.date | None = None
     findings: LongText | None = None
     consent_signed: bool | None = None
     votes_total: Count | None = None
@@ -182,7 +194,8 @@ class EventOut(Schema):
     to_state: str
     actor: str | None
     actor_role: str | None
-    at: dt.datetime
+    done_on: dt.date = Field(description="该环节实际办理的日期(上报日期、办理日期或公示开始日期)")
+    at: dt.datetime = Field(description="录入系统的时间")
     time: dt.datetime  # the same instant under the contract's name ("actor, time, body")
     body: dict[str, Any]
 

@@ -200,6 +200,8 @@ _ACTIONS: tuple[Action, ...] = (
                 g.no_open_objection,
             ),
         ),
+        # Offered once the notice has ended: no step can be dated after today.
+        offered=lambda case: case.notice_over,
     ),
     Action(
         name="approve_county",

@@ -16,7 +16,7 @@ from .assistance import plan_set as plan_set
 from .attachments import ATTACHMENT_KINDS as ATTACHMENT_KINDS
 from .attachments import ATTACHMENT_ROLES as ATTACHMENT_ROLES
 from .attachments import case_attachment_add as case_attachment_add
-from .cases import NOTICE_BACKDATE_DAYS as NOTICE_BACKDATE_DAYS
+from .cases import STEP_ACTIONS as STEP_ACTIONS
 from .cases import case_act as case_act
 from .cases import case_create as case_create
 from .common import MAX_RISK_TYPES as MAX_RISK_TYPES

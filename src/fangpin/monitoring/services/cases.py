@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,8 +17,7 @@ from fangpin.policy.services import parameter_int
 from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 
-from .. import clock, workflow
-from ..effects import NOTICE_BACKDATE_DAYS as NOTICE_BACKDATE_DAYS
+from .. import clock, dates, workflow
 from ..error_codes import MonitoringErrorCode as Code
 from ..guards import GuardCode, GuardContext
 from ..models import Case, Category, Channel
@@ -35,8 +35,12 @@ def case_create(
     risk_types: Iterable[str],
     description: str = "",
     warning: Warning | None = None,
+    reported_on: dt.date | None = None,
 ) -> Case:
     """Open a case (state `reported`) with its inclusion deadline in working days.
+
+    `reported_on` (default today) is the day the household was reported; the deadline counts
+    from it, or from the warning's day if that is earlier.
 
     Works inside a caller's transaction (screening opens cases from warnings): the insert runs
     in a savepoint, so a refused case leaves the caller's transaction usable.
@@ -48,7 +52,10 @@ def case_create(
     _choice(channel, Channel, "发现渠道", Code.INVALID_CHANNEL)
     _choice(category, Category, "监测对象类别", Code.INVALID_CATEGORY)
     codes = clean_risk_types(risk_types)
-    check_risk_types_fit(household, codes, clock.today())
+    today = clock.today()
+    reported = reported_on or today
+    dates.check_day(reported, today=today, previous=None, what="上报日期")
+    check_risk_types_fit(household, codes, reported)
     if warning is not None and warning.household_id != household.pk:
         raise BadValue("预警与农户不一致", code=Code.WARNING_HOUSEHOLD_MISMATCH)
 
@@ -65,9 +72,9 @@ def case_create(
             if warning.status == Warning.Status.DISMISSED or warning.cases.exists():
                 raise Conflict("该预警已处理", code=GuardCode.WARNING_NOT_OPEN)
         discovered = (
-            timezone.localdate(warning.created_at)
+            min(reported, timezone.localdate(warning.created_at))
             if warning is not None and warning.created_at
-            else clock.today()
+            else reported
         )
         days = parameter_int("inclusion_deadline_working_days", year=discovered.year)
         due = add_working_days(discovered, days)
@@ -107,6 +114,7 @@ def case_create(
                 "risk_types": codes,
                 "description": description,
                 "warning_id": warning.pk if warning else None,
+                dates.REPORT_DAY: reported.isoformat(),
             },
         )
     return case
@@ -150,17 +158,42 @@ def case_act(
                 code=GuardCode.ACTION_NOT_ALLOWED,
             )
         today = clock.today()
+        day = _step_day(spec, body, today)
         for check in spec.checks:
             check(body, today)
-        ctx = GuardContext(case=case, user=user, body=body, today=today)
+        dates.check_day(day, today=today, previous=_previous_day(case), what=_day_name(spec))
+        # Guards and effects judge the case as of the day the step happened.
+        ctx = GuardContext(case=case, user=user, body=body, today=day)
         for guard in transition.guards:
             guard(ctx)
         from_state = case.state
         fields = ["state", "version", "updated_at"]
         if spec.effect is not None:
-            fields += spec.effect(case, transition, body, today)
+            fields += spec.effect(case, transition, body, day)
         case.state = transition.target
         case.version += 1
         case.save(update_fields=fields)
         _event(case=case, user=user, action=action, from_state=from_state, body=_jsonable(body))
     return case
+
+
+STEP_ACTIONS = frozenset({"report", *workflow.ACTIONS})
+
+
+def _step_day(spec: workflow.Action, body: dict[str, Any], today: dt.date) -> dt.date:
+    """The day the step happened, written into the body: `done_on` (for a notice, its start)."""
+    if spec.name == "publicize":
+        day = body.get("starts_on") or body.get(dates.ACTION_DAY) or today
+        body["starts_on"] = day
+    else:
+        day = body.get(dates.ACTION_DAY) or today
+    body[dates.ACTION_DAY] = day
+    return day  # type: ignore[no-any-return]
+
+
+def _day_name(spec: workflow.Action) -> str:
+    return "公示开始日期" if spec.name == "publicize" else f"「{spec.label}」的办理日期"
+
+
+def _previous_day(case: Case) -> dt.date:
+    return dates.previous_step_day(case, STEP_ACTIONS)

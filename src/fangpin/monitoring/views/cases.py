@@ -16,7 +16,7 @@ from fangpin.core.idcard import mask, mask_phone
 from fangpin.registry import selectors as registry_selectors
 from fangpin.web.pages import Outcome, request_user, submit
 
-from .. import clock, notices, selectors, services, workflow
+from .. import clock, dates, notices, selectors, services, workflow
 from ..error_codes import ADVICE
 from ..forms import MeasureForm, PlanForm, ReportForm
 from ..guards import GuardCode
@@ -80,6 +80,10 @@ def _history(case: Case) -> list[dict[str, Any]]:
             {
                 "label": workflow.event_label(event.action),
                 "action": event.action,
+                # The day the step happened (steps only), apart from when it was entered.
+                "done_on": (
+                    dates.event_day(event) if event.action in services.STEP_ACTIONS else None
+                ),
                 "at": event.at,
                 "actor": (actor.get_full_name() or actor.username) if actor else "",
                 "role": Role(actor.role).label if actor else "",
@@ -233,6 +237,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
                 category=data["category"],
                 risk_types=data["risk_types"],
                 description=data["description"],
+                reported_on=data.get("reported_on"),
             ),
             on_form=False,
         )

@@ -30,6 +30,7 @@ from ..models import (
 
 PAGE_SIZE = 50
 QUEUE_LIMIT = 100
+NOTICE_STATES = (State.PUBLICIZED, State.ELIMINATION_PUBLICIZED)
 
 
 # ---------------------------------------------------------------------------- 待办
@@ -86,7 +87,9 @@ def todo(request: HttpRequest) -> HttpResponse:
     states = _acting_states(user.role)
     context: dict[str, Any] = {"states": states}
     if states:
-        waiting = Q(state__in=states)
+        # A case in its notice waits for no one until the notice has ended.
+        in_notice = Q(state__in=NOTICE_STATES, notice_ends_on__gte=today)
+        waiting = Q(state__in=states) & ~in_notice
         if user.role == Role.VILLAGE:
             waiting |= ~Q(objection="")  # an objection heard during the notice, to resolve
         qs = _oldest_overdue_first(selectors.case_list(user=user).filter(waiting), today)
