@@ -35,6 +35,7 @@ def warning_list(
     status: str | None = None,
     overdue: bool | None = None,
     today: dt.date | None = None,
+    batch: int | None = None,
 ) -> QuerySet[Warning]:
     if status and status not in Warning.Status.values:
         raise BadValue(f"未知的预警状态:{status}", code="invalid_status")
@@ -45,6 +46,8 @@ def warning_list(
     )
     if status:
         qs = qs.filter(status=status)
+    if batch is not None:
+        qs = qs.filter(batch_id=batch)
     if overdue is not None:
         day = today or timezone.localdate()
         late = Q(status=Warning.Status.OPEN, deadline__lt=day)
