@@ -32,6 +32,12 @@ def _stay(id_number: str, name: str, day: str, out_of_pocket: str) -> list[str]:
     return [id_number, name, day, "40000", "5000", out_of_pocket, "是"]
 
 
+def _person_pk(id_number: str) -> int:
+    from fangpin.registry.models import Person
+
+    return int(Person.objects.with_id_number(id_number).get().pk)
+
+
 def _page(make_user, path: str) -> str:
     client = Client()
     client.force_login(make_user("county", BAOFENG))
@@ -136,3 +142,44 @@ def test_a_batch_page_links_to_that_batchs_warnings(household, screen, api_as, m
     body = api_as("county", BAOFENG).api("GET", f"/warnings?batch={medical.pk}").json()
     assert body["count"] == 1
     assert body["items"][0]["batch_id"] == medical.pk
+
+
+def test_duckdb_and_spark_make_the_same_warnings_per_event(household, screen):
+    people = [id_for(dt.date(1960 + i, 1, 1)) for i in range(3)]
+    household([("甲", people[0]), ("乙", people[1])])
+    household([("丙", people[2])], alleviated=True)
+    rows = [
+        _stay(people[0], "甲", "2024-03-01", "25000"),
+        _stay(people[0], "甲", "2024-03-09", "1000"),
+        _stay(people[1], "乙", "2024-03-02", "12000"),
+        _stay(people[2], "丙", "2024-03-03", "7000"),
+    ]
+
+    def made() -> list[tuple[object, ...]]:
+        out = [
+            (
+                w.household_id,
+                w.person_id,
+                w.event,
+                tuple(w.rules),
+                w.message,
+                w.risk_type,
+                tuple(
+                    tuple(sorted((k, v) for k, v in r.items() if k != "batch")) for r in w.evidence
+                ),
+            )
+            for w in Warning.objects.order_by("event")
+        ]
+        Warning.objects.all().delete()
+        return out
+
+    duck = screen("medical", "2024-03", rows, engine="duckdb")
+    by_duckdb = made()
+    spark = screen("medical", "2024-03", rows, engine="spark", name="spark.csv")
+    assert (duck.status, spark.status) == ("done", "done")
+    assert len(by_duckdb) == 3  # one per person's stays, whatever the number of rules
+    # 甲's event is the stay over the single-stay limit, not the later small one.
+    assert [e[2].rsplit(":", 1)[1] for e in by_duckdb if e[1] == _person_pk(people[0])] == [
+        "2024-03-01"
+    ]
+    assert made() == by_duckdb

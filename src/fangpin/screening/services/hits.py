@@ -179,12 +179,13 @@ def _event_refs(hit: Hit, batch: Batch) -> list[int]:
 def _event_key(
     batch: Batch, person_id: int, group: list[Hit], rows: dict[int, dict[str, Any]], column: str
 ) -> str:
-    """One person's event in a batch: the newest dated row among the rows behind its hits
-    (so the rules that fired on one stay name one event, and a later stay is another)."""
+    """One person's event in a batch, dated by the narrowest hit (a single stay rather than
+    the year's sum): the newest row behind it. The rules that fired on one stay name one
+    event; a later stay is another."""
+    narrowest = min(group, key=lambda h: (len(_event_refs(h, batch)), h.rule))
     dates = [
         str(rows[r][column])
-        for h in group
-        for r in _event_refs(h, batch)
+        for r in _event_refs(narrowest, batch)
         if r in rows and rows[r].get(column)
     ]
     return f"{batch.source}:{person_id}:{max(dates) if dates else batch.period}"
