@@ -41,6 +41,8 @@ def warning_list(
         raise BadValue(f"未知的预警状态:{status}", code="invalid_status")
     if region and not region.isdigit():
         raise BadValue("区划代码应为数字", code="invalid_region")
+    if batch is not None and not 0 < batch < 2**63:
+        raise BadValue("批次编号无效", code="invalid_batch")
     qs = scoped_in_region(
         Warning.objects.select_related("household__village", "person", "batch"), user, region
     )
