@@ -122,11 +122,21 @@ def make_monitored(household: Household) -> None:
 
 
 def warnings_of(rule: str) -> dict[str, Any]:
-    """{person name: warning} for one rule."""
+    """{person name: finding} for one rule: the warnings naming it, and, for a household with
+    an open case, the evidence the event added to that case (`message`: the case entry's text)."""
+    from types import SimpleNamespace
+
+    from fangpin.monitoring.models import CaseEvent
+    from fangpin.registry.models import Person
     from fangpin.screening.models import Warning
 
-    return {
+    found: dict[str, Any] = {
         w.person.name: w
-        for w in Warning.objects.filter(rule=rule).select_related("person")
-        if w.person is not None
+        for w in Warning.objects.select_related("person")
+        if w.person is not None and rule in w.rules
     }
+    for event in CaseEvent.objects.filter(action="department_evidence"):
+        if rule in event.body["rules"]:
+            name = Person.objects.get(pk=event.body["person"]).name
+            found[name] = SimpleNamespace(message=event.body["finding"], case=event.case)
+    return found

@@ -48,7 +48,7 @@ def test_a_batch_records_rows_read_matched_unmatched_malformed_and_warnings(hous
         1,
         2,
     )
-    assert batch.warnings_made == 3  # absolute, share of income, single stay
+    assert batch.warnings_made == 1  # one stay: absolute, share of income, single stay
     assert batch.engine == "duckdb"
     assert batch.duration_ms is not None
     assert [(r["row_no"], r["problem"]) for r in batch.malformed_sample] == [
@@ -140,7 +140,7 @@ def test_parquet_with_typed_columns_is_screened(
         batch = services.batch_upload(user=county, source="medical", period="2024-03", file=path)
     batch.refresh_from_db()
     assert (batch.rows_read, batch.rows_matched, batch.rows_malformed) == (2, 1, 1)
-    assert batch.warnings_made == 3
+    assert batch.warnings_made == 1
 
 
 def test_screening_the_same_batch_twice_makes_no_new_warnings(
@@ -150,7 +150,7 @@ def test_screening_the_same_batch_twice_makes_no_new_warnings(
     household([("甲", a)])
     rows = [[a, "甲", "2024-03-01", "30000", "5000", "25000", "是"]]
     first = screen("medical", "2024-03", rows)
-    assert first.warnings_made == 3
+    assert first.warnings_made == 1
     # The same file again (a department resends it) ...
     again = screen("medical", "2024-03", rows)
     assert (again.status, again.warnings_made) == ("done", 0)
@@ -160,10 +160,10 @@ def test_screening_the_same_batch_twice_makes_no_new_warnings(
         services.batch_rerun(user=county, batch=first)
     first.refresh_from_db()
     assert first.warnings_made == 0
-    assert Warning.objects.count() == 3
+    assert Warning.objects.count() == 1
 
 
-def test_two_members_of_one_household_make_one_warning_per_rule(household, screen):
+def test_two_members_stays_make_one_warning_each_naming_their_rules(household, screen):
     a, b = id_for(dt.date(1970, 1, 1)), id_for(dt.date(1972, 1, 1))
     home = household([("甲", a), ("乙", b)])
     screen(
@@ -174,10 +174,13 @@ def test_two_members_of_one_household_make_one_warning_per_rule(household, scree
             [b, "乙", "2024-03-01", "30000", "5000", "21000", "否"],
         ],
     )
-    hit = Warning.objects.get(rule="medical_out_of_pocket_absolute")
-    assert hit.household_id == home.pk
-    assert "甲" in hit.message and "乙" in hit.message
-    assert len(hit.evidence) == 2
+    by_name = {w.person.name: w for w in Warning.objects.select_related("person")}
+    assert set(by_name) == {"甲", "乙"}
+    assert {w.household_id for w in by_name.values()} == {home.pk}
+    assert by_name["甲"].rules == ["medical_out_of_pocket_absolute", "medical_out_of_pocket_share"]
+    assert by_name["乙"].rules == ["medical_out_of_pocket_absolute", "medical_out_of_pocket_share"]
+    assert "甲" in by_name["甲"].message and "乙" not in by_name["甲"].message
+    assert len(by_name["甲"].evidence) == 1
 
 
 def test_households_outside_the_uploaders_region_get_no_warning(
@@ -234,8 +237,8 @@ def test_a_crash_while_writing_warnings_leaves_none_and_the_batch_runs_again(
     with django_capture_on_commit_callbacks(execute=True):
         services.batch_rerun(user=county, batch=batch)
     batch.refresh_from_db()
-    assert (batch.status, batch.warnings_made) == ("done", 6)
-    assert Warning.objects.count() == 6
+    assert (batch.status, batch.warnings_made) == ("done", 2)
+    assert Warning.objects.count() == 2
 
 
 def test_the_registry_export_writes_only_what_changed(household, screening_sandbox):
@@ -265,7 +268,7 @@ def test_the_screen_command_runs_a_file_and_reports_counts(household, tmp_path, 
     write_csv(path, MEDICAL_CN, [[a, "甲", "2024-03-01", "30000", "5000", "25000", "是"]])
     call_command("screen", str(path), "--source", "medical", "--period", "2024-03")
     out = capsys.readouterr().out
-    assert "读取 1 行,匹配 1,未匹配 0,格式错误 0,生成预警 3 条" in out
+    assert "读取 1 行,匹配 1,未匹配 0,格式错误 0,生成预警 1 条" in out
     assert Batch.objects.get().uploaded_by is None
 
 

@@ -296,6 +296,7 @@ OTHER_EVENTS: dict[str, str] = {
     "measure": "登记帮扶措施",
     "measure_update": "更新帮扶措施",
     "attach": "上传办理材料",
+    "department_evidence": "部门筛查证据",
 }
 OTHER_BODY_LABELS: dict[str, str] = {
     "channel": "发现渠道",
@@ -316,6 +317,9 @@ OTHER_BODY_LABELS: dict[str, str] = {
     "contact_phone": "联系人电话",
     "contact_unit": "联系人单位",
     "title": "材料名称",
+    "period": "数据期间",
+    "rule_titles": "触发规则",
+    "finding": "筛查发现",
 }
 
 

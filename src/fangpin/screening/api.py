@@ -18,7 +18,7 @@ from fangpin.core.idcard import mask
 
 from . import selectors, services
 from .models import Batch, Warning
-from .rules import rule_titles
+from .rules import rule_labels
 
 warnings_router = Router(tags=["预警"])
 batches_router = Router(tags=["部门筛查"])
@@ -70,6 +70,9 @@ class WarningOut(Schema):
     id_number: str
     rule: str
     rule_title: str
+    rules: list[str]
+    rule_titles: list[str]
+    event: str
     period: str
     batch_id: int | None
     message: str
@@ -140,7 +143,10 @@ def warning_out(warning: Warning, user: User, today: dt.date) -> dict[str, Any]:
         "person_name": person.name if person else "",
         "id_number": id_number if user.sees_personal_data else mask(id_number),
         "rule": warning.rule,
-        "rule_title": rule_titles().get(warning.rule, warning.rule),
+        "rule_title": "、".join(rule_labels(warning)),
+        "rules": warning.rules or [warning.rule],
+        "rule_titles": rule_labels(warning),
+        "event": warning.event,
         "period": warning.period,
         "batch_id": warning.batch_id,
         "message": warning.message,
@@ -201,13 +207,19 @@ def warning_index(
     region: str | None = None,
     status: str | None = None,
     overdue: bool | None = None,
+    batch: int | None = None,
     page: int = 1,
 ) -> dict[str, Any]:
     """Warnings in the user's region, with response deadline and overdue flag."""
     _require_reader(request.auth)
     today = timezone.localdate()
     qs = selectors.warning_list(
-        user=request.auth, region=region, status=status, overdue=overdue, today=today
+        user=request.auth,
+        region=region,
+        status=status,
+        overdue=overdue,
+        today=today,
+        batch=batch,
     ).prefetch_related("cases")
     start = (min(max(page, 1), 100_000) - 1) * PAGE_SIZE  # no SQL OFFSET overflow
     items = [warning_out(w, request.auth, today) for w in qs[start : start + PAGE_SIZE]]

@@ -11,6 +11,7 @@ class ScreeningErrorCode(enum.StrEnum):
     EMPTY_FILE = "empty_file"
     FILE_REQUIRED = "file_required"
     FORMAT_MISMATCH = "format_mismatch"
+    INVALID_BATCH = "invalid_batch"
     INVALID_ENGINE = "invalid_engine"
     INVALID_PERIOD = "invalid_period"
     INVALID_REGION = "invalid_region"

@@ -82,8 +82,14 @@ class Warning(models.Model):
     person = models.ForeignKey(
         "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
     )
+    # The first rule that fired (kept for readers of one rule); `rules` names every rule that
+    # fired on the event, in rule order.
     rule = models.CharField("规则", max_length=64)
-    # The data period the warning came from: one warning per household, rule and period.
+    rules = models.JSONField("触发规则", default=list)
+    # The event the warning is about ("medical:<person>:<settled_on>", one stay, one grant, one
+    # assessment): one warning per household and event, ever (CONTRACT §6).
+    event = models.CharField("事件", max_length=160, blank=True)
+    # The data period the warning came from.
     period = models.CharField("数据期间", max_length=7, blank=True, db_index=True)
     batch = models.ForeignKey(
         Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
@@ -110,9 +116,9 @@ class Warning(models.Model):
         ordering = ["deadline", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "rule"],
-                condition=Q(status="open"),
-                name="warning_one_open_per_household_rule",
+                fields=["household", "event"],
+                condition=~Q(event=""),
+                name="warning_one_per_household_event",
             )
         ]
 

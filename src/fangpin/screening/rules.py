@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -157,3 +158,9 @@ def columns_read(rules: tuple[Rule, ...]) -> frozenset[str]:
 
 def rule_titles() -> dict[str, str]:
     return {r.name: r.title for r in rules_all()}
+
+
+def rule_labels(warning: Any) -> list[str]:
+    """The Chinese titles of every rule a warning names (its `rules`, or its one `rule`)."""
+    titles = rule_titles()
+    return [titles.get(name, name) for name in (warning.rules or [warning.rule])]

@@ -35,16 +35,21 @@ def warning_list(
     status: str | None = None,
     overdue: bool | None = None,
     today: dt.date | None = None,
+    batch: int | None = None,
 ) -> QuerySet[Warning]:
     if status and status not in Warning.Status.values:
         raise BadValue(f"未知的预警状态:{status}", code="invalid_status")
     if region and not region.isdigit():
         raise BadValue("区划代码应为数字", code="invalid_region")
+    if batch is not None and not 0 < batch < 2**63:
+        raise BadValue("批次编号无效", code="invalid_batch")
     qs = scoped_in_region(
         Warning.objects.select_related("household__village", "person", "batch"), user, region
     )
     if status:
         qs = qs.filter(status=status)
+    if batch is not None:
+        qs = qs.filter(batch_id=batch)
     if overdue is not None:
         day = today or timezone.localdate()
         late = Q(status=Warning.Status.OPEN, deadline__lt=day)

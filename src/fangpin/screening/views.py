@@ -19,7 +19,7 @@ from fangpin.web.pages import request_user
 
 from . import selectors, services
 from .models import Batch, Source, Warning
-from .rules import rule_titles
+from .rules import rule_labels
 
 
 @login_required
@@ -90,12 +90,15 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     status = request.GET.get("status", Warning.Status.OPEN)
     overdue = request.GET.get("overdue") == "1"
+    batch = request.GET.get("batch", "")
+    batch_id = int(batch) if batch.isdigit() and len(batch) < 19 else None
     try:
         qs = selectors.warning_list(
             user=user,
             region=request.GET.get("region") or None,
             status=status or None,
             overdue=True if overdue else None,
+            batch=batch_id,
         )
     except FangpinError as exc:
         messages.error(request, exc.detail)
@@ -108,6 +111,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "status": status,
         "overdue": overdue,
+        "batch": batch_id,
         "statuses": Warning.Status.choices,
     }
     return render(request, "screening/warning_list.html", context)
@@ -118,7 +122,7 @@ def _row(warning: Warning, user: User, today: Any) -> dict[str, Any]:
     number = person.id_number if person else ""
     return {
         "w": warning,
-        "title": rule_titles().get(warning.rule, warning.rule),
+        "title": "、".join(rule_labels(warning)),
         "person": person.name if person else "",
         "id_number": number if user.sees_personal_data else mask(number),
         "overdue": selectors.is_overdue(warning, today),

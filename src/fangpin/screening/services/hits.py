@@ -1,6 +1,6 @@
-"""Turning a run's hits into warnings: one per household and rule, none twice for a period,
-each with its sentence, evidence rows and response deadline. Runs inside the batch's final
-transaction (see `running.batch_run`)."""
+"""Turning a run's hits into warnings: one per household and event, naming every rule that
+fired, none twice for an event, each with its sentences, evidence rows and response deadline.
+Runs inside the batch's final transaction (see `running.batch_run`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pyarrow as pa
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -24,6 +23,8 @@ from fangpin.registry.models import Household, Person
 from ..engines import Hit, Result
 from ..engines.sql import REF_BASE
 from ..models import Batch, Warning
+from ..signals import ScreenedEvent, events_screened
+from ..sources import SOURCES
 from .common import EVIDENCE_ROWS, period_bounds
 
 
@@ -67,7 +68,9 @@ def _json(value: Any) -> Any:
 
 
 def warnings_from_hits(batch: Batch, result: Result, prior: tuple[Path, ...]) -> int:
-    """Turn hits into warnings: one per household and rule, none twice for a period."""
+    """Turn hits into warnings: one per household and event (one stay, one grant, one
+    assessment) naming every rule that fired, none twice for an event. A household with an
+    open monitoring case gets the event as evidence on its case instead (`events_screened`)."""
     low, high = code_range(_prefix(batch))
     households = set().union(*(found.households() for found in result.rule_hits))
     in_region = {
@@ -79,57 +82,113 @@ def warnings_from_hits(batch: Batch, result: Result, prior: tuple[Path, ...]) ->
     }
     if not in_region:
         return 0
-    taken: dict[str, set[int]] = {}
-    for chunk in _chunks(in_region):
-        for household_id, rule_name in (
-            Warning.objects.filter(household_id__in=chunk)
-            .filter(rule__in={found.rule.name for found in result.rule_hits})
-            .filter(Q(status=Warning.Status.OPEN) | Q(period=batch.period))
-            .values_list("household_id", "rule")
-        ):
-            taken.setdefault(rule_name, set()).add(household_id)
-    # Python objects only for the hits that become warnings.
-    fresh: dict[tuple[int, str], list[Hit]] = {}
+    rules = {found.rule.name: found.rule for found in result.rule_hits}
+    by_person: dict[tuple[int, int], list[Hit]] = {}
     for found in result.rule_hits:
-        for hit in found.each(in_region - taken.get(found.rule.name, set())):
-            fresh.setdefault((hit.household_id, hit.rule), []).append(hit)
+        for hit in found.each(in_region):
+            by_person.setdefault((hit.household_id, hit.person_id), []).append(hit)
+    if not by_person:
+        return 0
+    hits = [h for group in by_person.values() for h in group]
+    refs = {r for h in hits for r in h.refs[:EVIDENCE_ROWS]}
+    refs |= {r for h in hits for r in _event_refs(h, batch)}
+    rows = _evidence(result, prior, refs)
+    column = _date_column(batch.source)
+    by_event = {
+        (household_id, _event_key(batch, person_id, group, rows, column)): group
+        for (household_id, person_id), group in by_person.items()
+    }
+    taken: set[tuple[int, str]] = set()
+    for chunk in _chunks({household_id for household_id, _ in by_event}):
+        taken.update(
+            Warning.objects.filter(household_id__in=chunk)
+            .filter(event__in={event for _, event in by_event})
+            .values_list("household_id", "event")
+        )
+    fresh = {key: group for key, group in by_event.items() if key not in taken}
     if not fresh:
         return 0
-    rules = {found.rule.name: found.rule for found in result.rule_hits}
     names = dict(
         Person.objects.filter(pk__in={h.person_id for v in fresh.values() for h in v}).values_list(
             "pk", "name"
         )
     )
-    refs = {r for v in fresh.values() for h in v for r in h.refs[:EVIDENCE_ROWS]}
-    rows = _evidence(result, prior, refs)
-    due = add_working_days(timezone.localdate(), parameter_int("warning_response_days"))
-    warnings = []
-    for (household_id, rule_name), group in sorted(fresh.items()):
-        rule = rules[rule_name]
-        group.sort(key=lambda h: h.person_id)
+    titles = {name: rule.title for name, rule in rules.items()}
+    events = []
+    for (household_id, event), group in sorted(fresh.items()):
+        group.sort(key=lambda h: h.rule)
         first = group[0]
+        fired = list(dict.fromkeys(h.rule for h in group))
         sentences = [
-            rule.render({**h.fields, "name": names.get(h.person_id, ""), **_period(batch)})
+            rules[h.rule].render({**h.fields, "name": names.get(h.person_id, ""), **_period(batch)})
             for h in group
         ]
-        evidence = [rows[r] for h in group for r in h.refs[:EVIDENCE_ROWS] if r in rows]
-        warnings.append(
-            Warning(
+        shown = dict.fromkeys(r for h in group for r in h.refs[:EVIDENCE_ROWS] if r in rows)
+        events.append(
+            ScreenedEvent(
                 household_id=household_id,
                 person_id=first.person_id,
-                rule=rule_name,
+                event=event,
+                batch_id=batch.pk,
                 period=batch.period,
-                batch=batch,
+                rules=fired,
+                rule_titles=[titles[name] for name in fired],
                 message=";".join(sentences),
-                risk_type=str(first.fields.get("risk_type") or rule.risk_type),
-                evidence=evidence,
-                deadline=due.due_on,
-                deadline_provisional=due.provisional,
+                risk_type=str(first.fields.get("risk_type") or rules[first.rule].risk_type),
+                evidence=[rows[r] for r in shown],
             )
         )
+    handled: set[int] = set()
+    for _receiver, taken_in_hand in events_screened.send(sender=Warning, events=events):
+        handled.update(cast("set[int]", taken_in_hand or set()))
+    due = add_working_days(timezone.localdate(), parameter_int("warning_response_days"))
+    warnings = [
+        Warning(
+            household_id=e.household_id,
+            person_id=e.person_id,
+            rule=e.rules[0],
+            rules=e.rules,
+            event=e.event,
+            period=batch.period,
+            batch=batch,
+            message=e.message,
+            risk_type=e.risk_type,
+            evidence=e.evidence,
+            deadline=due.due_on,
+            deadline_provisional=due.provisional,
+        )
+        for e in events
+        if e.household_id not in handled
+    ]
     bulk_create_with_history(warnings, Warning, batch_size=1000)
     return len(warnings)
+
+
+def _date_column(source: str) -> str:
+    """The column that dates a source's event (settled_on, granted_on, assessed_on ...)."""
+    return next(c.name for c in SOURCES[source].columns if c.type == "date")
+
+
+def _event_refs(hit: Hit, batch: Batch) -> list[int]:
+    """The rows of this batch behind a hit (a yearly rule also reads earlier batches); the
+    newest rows when the hit has none in this batch."""
+    own = [r for r in hit.refs if r // REF_BASE == batch.pk]
+    return own or hit.refs[-EVIDENCE_ROWS:]
+
+
+def _event_key(
+    batch: Batch, person_id: int, group: list[Hit], rows: dict[int, dict[str, Any]], column: str
+) -> str:
+    """One person's event in a batch, dated by the narrowest hit (a single stay rather than
+    the year's sum): the newest row behind it. The rules that fired on one stay name one
+    event; a later stay is another."""
+    narrowest = min(group, key=lambda h: (len(_event_refs(h, batch)), h.rule))
+    dates = [
+        str(rows[r][column])
+        for r in _event_refs(narrowest, batch)
+        if r in rows and rows[r].get(column)
+    ]
+    return f"{batch.source}:{person_id}:{max(dates) if dates else batch.period}"
 
 
 def _chunks(ids: set[int], size: int = 10_000) -> Iterator[list[int]]:
