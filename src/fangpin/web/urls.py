@@ -10,6 +10,7 @@ web_patterns: list[URLPattern | URLResolver] = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", password.password_view, name="password"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
