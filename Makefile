@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest bench browser-deps clean
+.PHONY: demo test lint typecheck pytest bench browser-deps pdf-font clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(VENV)/.installed $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed pdf-font
 	$(BIN)/fangpin demo --port $(PORT)
 
+# The TrueType CJK font every PDF embeds (notices, 公告, 明白卡): installed when missing and
+# root; otherwise a clear failure rather than PDFs a phone without Chinese fonts cannot show.
+PDF_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+pdf-font:
+	@if [ -z "$$FANGPIN_PDF_FONT" ] && [ ! -f $(PDF_FONT) ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "安装 PDF 中文字体 fonts-wqy-zenhei (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; \
+	  else echo "需要 PDF 中文字体 $(PDF_FONT):请以 root 运行,或 apt-get install fonts-wqy-zenhei,或设置 FANGPIN_PDF_FONT" >&2; exit 1; fi; \
+	fi
+
 # System packages the tests need (Debian): Chromium and CJK fonts for the browser tests,
-# a TrueType CJK font for PDF notices, Java for Spark. Installed when missing and root.
+# Java for Spark. Installed when missing and root.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
@@ -31,12 +42,6 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei >/dev/null; \
 	  else echo "需要 /usr/bin/chromium:请以 root 运行或 apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; \
 	fi
-	@# A TrueType CJK font for the PDF notices to embed (optional: they fall back to STSong-Light).
-	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] && [ "$$(id -u)" = "0" ]; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } || true; \
-	fi
-
 	@# PySpark (the `spark` extra, used by the engine-agreement test) needs a Java runtime.
 	@if ! command -v java >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
@@ -52,7 +57,7 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src
 
-pytest: $(VENV)/.installed-dev browser-deps
+pytest: $(VENV)/.installed-dev browser-deps pdf-font
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck pytest

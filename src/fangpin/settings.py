@@ -1,9 +1,10 @@
 """Django settings for Fangpin, read from the environment.
 
-- DATABASE_URL: database (default: SQLite in WAL mode under ./var/fangpin.sqlite3)
+- DATABASE_URL: database (default: SQLite in WAL mode, fangpin.sqlite3 in the data directory)
 - FANGPIN_SECRET_KEY: secret key (a fixed development key when FANGPIN_DEBUG is on)
 - FANGPIN_DEBUG: "1" to turn on debug pages
-- FANGPIN_DATA_DIR: where the embedded database, uploads and exports live (default ./var)
+- FANGPIN_DATA_DIR: where the embedded database, uploads, exports and keys live (default: var/
+  of the source checkout, else ~/.local/share/fangpin; never the working directory, see datadir)
 - FANGPIN_HTTPS / FANGPIN_BEHIND_PROXY: served over HTTPS / behind a TLS-terminating proxy
 - FANGPIN_SESSION_HOURS / FANGPIN_SESSION_IDLE_MINUTES: web session lifetime (8 h / 120 min)
 - FANGPIN_PROVINCE: the province whose policy (lines, parameters) applies (default 41, Henan)
@@ -18,13 +19,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from fangpin.core.logging import install as scrub_logs
+from fangpin.datadir import data_dir
 
 # Files and folders this process makes are its own (0600/0700): the database, uploads,
 # department batches, exports and logs hold ID numbers and health data.
 os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("FANGPIN_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR = data_dir()
 
 DEBUG = os.environ.get("FANGPIN_DEBUG", "") in {"1", "true", "yes", "on"}
 _DEV_SECRET = "fangpin-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105

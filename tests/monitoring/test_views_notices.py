@@ -34,7 +34,24 @@ def pdf_text(response: Any) -> str:
     assert response["Content-Type"] == "application/pdf"
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.startswith(b"%PDF-")
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    reader = PdfReader(io.BytesIO(body))
+    assert_fonts_embedded(reader)
+    return "".join(page.extract_text() for page in reader.pages)
+
+
+def assert_fonts_embedded(reader: PdfReader) -> None:
+    """Every font of every page carries its glyphs: a viewer without Chinese fonts shows it."""
+    seen = 0
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {}).get_object()
+        for ref in fonts.values():
+            font = ref.get_object()
+            for part in font.get("/DescendantFonts", [font]):
+                part = part.get_object()
+                descriptor = part["/FontDescriptor"].get_object()
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), part
+                seen += 1
+    assert seen
 
 
 @pytest.fixture
@@ -73,18 +90,15 @@ def test_the_notice_pdf_is_a_pdf_with_the_head_of_household_in_chinese(
     assert mask(head(hh).id_number) in text
 
 
-def test_the_notice_pdf_falls_back_to_the_built_in_chinese_font(
-    cadres: Cadres, publicized: tuple[Household, int], monkeypatch: pytest.MonkeyPatch
+def test_without_a_truetype_chinese_font_the_pdf_is_refused_not_left_unreadable(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    hh, case_id = publicized
     monkeypatch.setattr(pdf, "TTF_CANDIDATES", ())
+    monkeypatch.delenv(pdf.FONT_ENV, raising=False)
     pdf.cjk_font.cache_clear()
     try:
-        response = browser(cadres.village.user).get(
-            f"/monitoring/cases/{case_id}/notice/?format=pdf"
-        )
-        assert pdf.cjk_font() == pdf.CID_FALLBACK
-        assert head(hh).name in pdf_text(response)
+        with pytest.raises(pdf.MissingCJKFont, match="fonts-wqy-zenhei"):
+            pdf.cjk_font()
     finally:
         pdf.cjk_font.cache_clear()
 

@@ -20,7 +20,7 @@ def _signed_in(make_user) -> Client:
 
 def test_pages_carry_a_self_only_content_security_policy_and_no_inline_code(make_user):
     client = _signed_in(make_user)
-    for path in ("/", "/households/", "/dashboard/", "/screening/warnings/"):
+    for path in ("/", "/households/", "/dashboard/", "/screening/warnings/", "/profile/"):
         response = client.get(path)
         assert response.status_code == 200, path
         policy = response["Content-Security-Policy"]

@@ -388,3 +388,44 @@ def test_household_page_forms_have_distinct_field_ids(
 
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_the_households_phone_and_address_are_changed_on_its_page_with_history(
+    browser: Callable[..., Client], clerk: User
+) -> None:
+    household = make_household(clerk, BAOFENG_VILLAGE, phone="13812345678", address="周庄村一组")
+    client = browser("village", BAOFENG_VILLAGE)
+    url = reverse("registry:contact_update", args=[household.pk])
+    page = client.get(detail(household)).content.decode()
+    assert f'action="{url}"' in page and 'value="13812345678"' in page
+
+    refused = client.post(url, {"contact-phone": "12345", "contact-address": "周庄村二组"})
+    assert refused.status_code == 400
+    assert "联系电话不是有效的电话号码" in refused.content.decode()
+    household.refresh_from_db()
+    assert (household.phone, household.address) == ("13812345678", "周庄村一组")
+
+    part = client.post(
+        url,
+        {"contact-phone": "(0375) 6123456", "contact-address": "周庄村 二组"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    household.refresh_from_db()
+    assert (household.phone, household.address) == ("0375-6123456", "周庄村 二组")
+    assert "已更新联系电话和家庭住址" in part and "0375-6123456" in part
+    latest = household.history.first()  # type: ignore[attr-defined]
+    assert latest.history_user == client.user  # type: ignore[attr-defined]
+    assert latest.prev_record.phone == "13812345678"
+    assert "周庄村 二组" in client.get(detail(household)).content.decode()
+
+
+def test_read_only_roles_cannot_change_a_households_phone(
+    browser: Callable[..., Client], clerk: User
+) -> None:
+    household = make_household(clerk, BAOFENG_VILLAGE, phone="13812345678")
+    client = browser("city", CITY)
+    assert "修改联系电话和家庭住址" not in client.get(detail(household)).content.decode()
+    url = reverse("registry:contact_update", args=[household.pk])
+    assert client.post(url, {"contact-phone": "13900001111"}).status_code == 403
+    household.refresh_from_db()
+    assert household.phone == "13812345678"

@@ -113,3 +113,20 @@ def test_every_page_of_the_back_office_opens_for_a_superuser(
         assert superuser_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
     history = reverse("admin:registry_household_history", args=[baofeng.pk])
     assert superuser_client.get(history).status_code == 200
+
+
+def test_the_back_office_refuses_a_bad_phone_like_the_app(
+    superuser_client: Client, two_counties: tuple[Household, Household]
+) -> None:
+    from django.contrib import admin as django_admin
+    from django.core.exceptions import ValidationError
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(username="root")
+    for obj in (request.user, two_counties[0]):
+        form = django_admin.site._registry[type(obj)].get_form(request, obj)
+        field = form.base_fields["phone"]
+        with pytest.raises(ValidationError, match="不是有效的电话号码"):
+            field.clean("12345")
+        assert field.clean("13812345678") == "13812345678"

@@ -38,3 +38,19 @@ def test_only_the_most_specific_menu_entry_is_marked_current(
 
     assert html.count('aria-current="page"') == 1
     assert 'class="active" aria-current="page">导入<' in html
+
+
+@pytest.mark.django_db
+def test_every_page_names_the_site_icon_and_the_icon_is_served() -> None:
+    from django.contrib.staticfiles import finders
+
+    client = Client()
+    html = client.get("/login/").content.decode()
+    assert '<link rel="icon" href="/static/web/favicon.svg" type="image/svg+xml">' in html
+    icon = finders.find("web/favicon.svg")
+    assert icon is not None
+    with open(icon, encoding="utf-8") as fh:
+        svg = fh.read()
+    assert svg.startswith("<svg") and "style" not in svg and "script" not in svg  # strict CSP
+    asked = client.get("/favicon.ico")  # what a browser asks for on its own
+    assert asked.status_code == 301 and asked["Location"] == "/static/web/favicon.svg"

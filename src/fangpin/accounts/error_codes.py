@@ -13,4 +13,5 @@ class AccountsErrorCode(enum.StrEnum):
     UNKNOWN_REGION = "unknown_region"
     UNKNOWN_ROLE = "unknown_role"
     NOT_SUPERUSER = "not_superuser"
+    EMPTY_NAME = "empty_name"
     WEAK_PASSWORD = "weak_password"  # noqa: S105 (an error code, not a password)

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from fangpin.core.errors import BadValue, FangpinError
+from fangpin.core.phone import clean_phone
 from fangpin.regions.models import Level, Region, canonical_code
 
 from . import lockout
+from .error_codes import AccountsErrorCode
 from .models import ApiToken, Role, User
 
 # Which region levels each role may be bound to.
@@ -75,6 +77,21 @@ def user_create(
         user.set_password(password)
         user.save()
     return user, password
+
+
+def profile_update(*, user: User, name: str, phone: str) -> User:
+    """The user's own name and phone (the profile page); role and region stay the back
+    office's."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise BadValue("姓名不能为空", code=AccountsErrorCode.EMPTY_NAME)
+    if len(name) > User._meta.get_field("first_name").max_length:  # type: ignore[operator]
+        raise BadValue("姓名过长", code=AccountsErrorCode.EMPTY_NAME)
+    phone = clean_phone(phone, "电话")
+    user.first_name = name
+    user.phone = phone
+    user.save(update_fields=["first_name", "phone"])
+    return user
 
 
 def _generated_password(user: User) -> str:

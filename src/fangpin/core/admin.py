@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .idcard import mask, mask_phone
+from .phone import phone_validator
 from .scoping import region_q, scoped
 
 if TYPE_CHECKING:
@@ -92,6 +93,12 @@ class ScopedAdminMixin:
         if not self.scope:
             return qs
         return scope_for_admin(qs, user, self.region_field)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.name.endswith("phone"):
+            field.validators.append(phone_validator(str(db_field.verbose_name)))
+        return field
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any

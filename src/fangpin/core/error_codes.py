@@ -15,6 +15,7 @@ class CoreErrorCode(enum.StrEnum):
     NOT_EXCEL = "not_excel"
     EMPTY_FILE = "empty_file"
     INVALID_ID_NUMBER = "invalid_id_number"
+    INVALID_PHONE = "invalid_phone"
     UNAUTHENTICATED = "unauthenticated"
     INVALID_BODY = "invalid_body"
     METHOD_NOT_ALLOWED = "method_not_allowed"

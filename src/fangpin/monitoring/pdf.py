@@ -1,13 +1,16 @@
 """A4 PDFs of the notices (reportlab), with a Chinese font that is really in the file.
 
-A TrueType CJK font installed on the machine is embedded (subset) when one is found, so the
-PDF prints the same anywhere; otherwise reportlab's built-in CID font STSong-Light is used
-(Adobe's Chinese font pack, which every PDF reader ships), so the demo works on any machine.
+A TrueType CJK font installed on the machine is always embedded (as a subset), so the PDF
+shows the same on a phone viewer that has no Chinese font of its own. There is no fallback to a
+non-embedded font (such a PDF shows blank boxes on those viewers): without a font the PDF is
+refused with a clear error. `make demo` and `make test` install fonts-wqy-zenhei (Debian);
+FANGPIN_PDF_FONT names another TrueType (.ttf/.ttc) CJK font file.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -19,7 +22,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -33,26 +35,39 @@ TTF_CANDIDATES: tuple[tuple[str, int], ...] = (
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
 )
-CID_FALLBACK = "STSong-Light"
+FONT_ENV = "FANGPIN_PDF_FONT"
+
+
+class MissingCJKFont(RuntimeError):
+    """No TrueType Chinese font to embed: the PDF would be unreadable on some viewers."""
+
+
+def _candidates() -> tuple[tuple[str, int], ...]:
+    chosen = os.environ.get(FONT_ENV, "")
+    return ((chosen, 0), *TTF_CANDIDATES) if chosen else TTF_CANDIDATES
 
 
 @cache
 def cjk_font() -> str:
-    """Register and return the name of the Chinese font the PDFs use."""
-    for path, index in TTF_CANDIDATES:
+    """Register and return the name of the embedded Chinese font the PDFs use."""
+    for path, index in _candidates():
         if Path(path).exists():
             try:
                 pdfmetrics.registerFont(TTFont("FangpinCJK", path, subfontIndex=index))
             except Exception:  # noqa: S112 - a broken font file: try the next one
                 continue
             return "FangpinCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
-    return CID_FALLBACK
+    raise MissingCJKFont(
+        "未找到可嵌入 PDF 的中文字体:请安装 fonts-wqy-zenhei(apt-get install fonts-wqy-zenhei)"
+        f",或用环境变量 {FONT_ENV} 指定一个 TrueType 中文字体文件"
+    )
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     font = cjk_font()
-    base = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK")
+    base = ParagraphStyle(
+        "body", fontName=font, bulletFontName=font, fontSize=11.5, leading=19, wordWrap="CJK"
+    )
     return {
         "title": ParagraphStyle(
             "title", parent=base, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=6
@@ -87,6 +102,7 @@ def _table(
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), cjk_font()),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -109,6 +125,7 @@ def _build(title: str, story: list[Flowable]) -> bytes:
         bottomMargin=18 * mm,
         title=title,
         author="防贫监测帮扶系统",
+        initialFontName=cjk_font(),  # not Helvetica: every font in the file is embedded
     )
     doc.build(story)
     return buffer.getvalue()

@@ -63,6 +63,21 @@ class IncomeForm(forms.Form):
         self.fields["year"].max_value = _this_year() + 1  # type: ignore[attr-defined]
 
 
+class ContactForm(forms.Form):
+    """The household's own phone and address (the service checks the phone)."""
+
+    prefix = "contact"  # shares the page with MemberAddForm (both have a phone)
+
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=32,
+        required=False,
+        help_text="手机号或带区号的固定电话",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label="家庭住址", max_length=200, required=False)
+
+
 class GuaranteeForm(forms.Form):
     food_ok = forms.BooleanField(label="不愁吃", required=False)
     clothing_ok = forms.BooleanField(label="不愁穿", required=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("<int:household_id>/", views.household_detail, name="household_detail"),
     path("<int:household_id>/incomes/", views.income_add, name="income_add"),
+    path("<int:household_id>/contact/", views.contact_update, name="contact_update"),
     path("<int:household_id>/guarantees/", views.guarantees_update, name="guarantees_update"),
     path("<int:household_id>/documents/", views.document_add, name="document_add"),
     path(

@@ -33,6 +33,16 @@ _DJANGO_TEXT = {
 }
 
 
+def _font_problems() -> list[str]:
+    from fangpin.monitoring import pdf
+
+    try:
+        pdf.cjk_font()
+    except pdf.MissingCJKFont as missing:
+        return [str(missing)]
+    return []
+
+
 def deploy_problems() -> tuple[list[str], list[str]]:
     """(problems that fail the check, notes that do not)."""
     problems: list[str] = []
@@ -66,6 +76,7 @@ def deploy_problems() -> tuple[list[str], list[str]]:
     if not settings.SESSION_COOKIE_HTTPONLY:
         problems.append("会话 Cookie 可被页面脚本读取(SESSION_COOKIE_HTTPONLY 未开启)")
     problems.extend(_data_dir_problems(Path(settings.DATA_DIR)))
+    problems.extend(_font_problems())
     for message in checks.run_checks(include_deployment_checks=True):
         if message.level < checks.WARNING or message.id in _COVERED:
             continue

@@ -9,13 +9,15 @@ import os
 import secrets
 from pathlib import Path
 
+from fangpin import datadir
+
 ENV = "FANGPIN_SECRET_KEY"
 FILE_NAME = "secret_key"
 
 
 def data_dir() -> Path:
     """The data directory exactly as the settings work it out."""
-    return Path(os.environ.get("FANGPIN_DATA_DIR", Path.cwd() / "var")).resolve()
+    return datadir.data_dir()
 
 
 def demo_secret_key(directory: Path | None = None) -> str:

@@ -3,13 +3,15 @@ included under their own namespace (`registry:` ...), which the menu (nav.py) na
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import password, views
+from . import password, profile, views
 
 web_patterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", password.password_view, name="password"),
+    path("profile/", profile.profile_view, name="profile"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

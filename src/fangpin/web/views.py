@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_POST
 
 from fangpin.accounts.services import login_check
@@ -58,3 +59,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"exception": "页面已过期或来源不明,请返回上一页、刷新后重新提交。"},
         status=403,
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own (a PDF tab, say): the site's SVG icon."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))

@@ -11,6 +11,7 @@ from django.db import transaction
 from fangpin.accounts.models import Role, User
 from fangpin.core.bounds import MAX_YUAN
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
+from fangpin.core.phone import clean_phone
 from fangpin.core.scoping import get_scoped
 
 from ..guards import GuardCode
@@ -39,6 +40,9 @@ PLAN_FIELDS = (
 )
 
 
+PHONE_LABELS = {"helper_phone": "帮扶责任人电话", "contact_phone": "监测联系人电话"}
+
+
 def _case_for_assistance(user: User, case_id: int, roles: frozenset[str]) -> Case:
     case = get_scoped(Case.objects.select_related("household"), user, pk=case_id)
     if user.role not in roles:
@@ -57,7 +61,8 @@ def plan_set(*, user: User, case_id: int, **values: str) -> Plan:
         raise BadValue(f"未知字段:{'、'.join(sorted(unknown))}", code="invalid_field")
     plan, _ = Plan.objects.select_for_update().get_or_create(household=case.household)
     for key, value in values.items():
-        setattr(plan, key, (value or "").strip())
+        text = (value or "").strip()
+        setattr(plan, key, clean_phone(text, PHONE_LABELS[key]) if key in PHONE_LABELS else text)
     plan.save()
     _event(case=case, user=user, action="plan", from_state=case.state, body=dict(values))
     return plan

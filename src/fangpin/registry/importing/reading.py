@@ -13,6 +13,7 @@ from fangpin.core import excel, idcard
 from fangpin.core.bounds import FORBIDDEN_CHARS
 from fangpin.core.errors import BadValue
 from fangpin.core.files import FileTooComplex, FileTooLarge
+from fangpin.core.phone import clean_phone
 
 from ..choices import EDUCATION_VALUES, LABOUR_VALUES, RELATIONS, SCHOOL_STATUS_VALUES
 from ..services import CleanMember, clean_choice, clean_disability_grade, clean_health
@@ -131,9 +132,7 @@ class _Reader:
         village = excel.text(cells["村代码"]).replace(" ", "")
         if village and not (village.isdigit() and len(village) == 12):
             self.problem(line, "村代码", "村代码应为12位数字")
-        phone = excel.text(cells["联系电话"]).replace(" ", "")
-        if len(phone) > 20:
-            self.problem(line, "联系电话", "联系电话过长")
+        phone = self.check(line, "联系电话", lambda: clean_phone(excel.text(cells["联系电话"])))
         address = excel.text(cells["家庭住址"])
         if len(address) > 200:
             self.problem(line, "家庭住址", "家庭住址过长(最多200字)")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fangpin.core import idcard
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
+from fangpin.core.phone import clean_phone
 from fangpin.core.scoping import covers, get_scoped
 from fangpin.regions.models import Level, Region
 
@@ -163,7 +164,7 @@ def clean_member(data: MemberData | Mapping[str, Any]) -> CleanMember:
         education=clean_choice(m.education, EDUCATION_VALUES, "文化程度"),
         school_status=clean_choice(m.school_status, SCHOOL_STATUS_VALUES, "在校生情况"),
         disability_grade=grade,
-        phone=idcard.clean(m.phone) if m.phone else "",
+        phone=clean_phone(m.phone),
     )
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from fangpin.core import idcard
 from fangpin.core.errors import BadValue, Conflict
+from fangpin.core.phone import clean_phone
 from fangpin.regions.models import Region
 
 from ..choices import Relation
@@ -63,7 +63,7 @@ def household_create(
         number=number,
         village=village,
         address=" ".join((address or "").split()),
-        phone=idcard.clean(phone) if phone else "",
+        phone=clean_phone(phone),
         is_alleviated=is_alleviated,
         # Set before the first save so the creation is one history record, not two.
         head_name=next(c.name for c in cleaned if c.relation == Relation.HEAD),
@@ -94,7 +94,7 @@ def household_update(
     if address is not None:
         household.address = " ".join(address.split())
     if phone is not None:
-        household.phone = idcard.clean(phone) if phone else ""
+        household.phone = clean_phone(phone)
     if is_alleviated is not None:
         household.is_alleviated = is_alleviated
     _save(household, user)

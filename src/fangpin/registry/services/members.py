@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from fangpin.core import idcard
 from fangpin.core.errors import BadValue
+from fangpin.core.phone import clean_phone
 from fangpin.regions.models import Region
 
 from ..choices import END_REASONS, RELATIONS, EndReason, Relation
@@ -182,7 +182,7 @@ def household_split(
         village_id=household.village_id,
         grid_id=household.grid_id,
         address=household.address if address is None else " ".join(address.split()),
-        phone=idcard.clean(phone) if phone else "",
+        phone=clean_phone(phone),
         is_alleviated=household.is_alleviated,
     )
     _save(new, user, EndReason.SPLIT)

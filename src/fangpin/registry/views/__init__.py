@@ -22,6 +22,7 @@ from .members import MEMBER_FIELDS as MEMBER_FIELDS
 from .members import attention_set as attention_set
 from .members import member_add as member_add
 from .members import member_end as member_end
+from .sections import contact_update as contact_update
 from .sections import document_add as document_add
 from .sections import document_download as document_download
 from .sections import guarantees_update as guarantees_update

@@ -29,6 +29,7 @@ from .. import attention, selectors
 from ..choices import Relation
 from ..forms import (
     AttentionForm,
+    ContactForm,
     DocumentForm,
     GuaranteeForm,
     IncomeForm,
@@ -203,6 +204,9 @@ def _household_context(request: HttpRequest, household: Household, **forms: Any)
             initial=_guarantee_initial(guarantee)
         )
         context["document_form"] = forms.get("document_form") or DocumentForm()
+        context["contact_form"] = forms.get("contact_form") or ContactForm(
+            initial={"phone": household.phone, "address": household.address}
+        )
         context["member_add_form"] = forms.get("member_add_form") or MemberAddForm()
         context["member_end_form"] = forms.get("member_end_form") or MemberEndForm(
             members=_member_choices(context["members"])

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fangpin.core.files.download import file_download
 
 from .. import selectors, services
-from ..forms import DocumentForm, GuaranteeForm, IncomeForm
+from ..forms import ContactForm, DocumentForm, GuaranteeForm, IncomeForm
 from .common import _household
 from .households import section_post
 
@@ -28,6 +28,23 @@ def income_add(request: HttpRequest, household_id: int) -> HttpResponse:
         call=lambda user, hh, data: services.income_record(user=user, household_id=hh.pk, **data),
         said=lambda r: f"已记录 {r.year} 年收入,人均纯收入 {r.per_capita_net} 元",
         after=IncomeForm,
+    )
+
+
+@login_required
+@require_POST
+def contact_update(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The household's phone and address, through the service (history kept)."""
+    return section_post(
+        request,
+        household_id,
+        template="registry/_contact_section.html",
+        form_name="contact_form",
+        make_form=lambda hh: ContactForm(request.POST),
+        call=lambda user, hh, data: services.household_update(
+            user=user, household_id=hh.pk, phone=data["phone"], address=data["address"]
+        ),
+        said=lambda _: "已更新联系电话和家庭住址",
     )
 
 
