@@ -229,3 +229,19 @@ def test_the_warning_page_filters_by_village_and_names_the_region(
     assert "共 <strong>1</strong> 条" in page and world["poor"].number in page
     page = client.get("/screening/warnings/?overdue=1").content.decode()
     assert "共 <strong>1</strong> 条" in page and "已逾期" in page
+
+
+def test_the_api_lists_keep_their_contract_and_take_the_extra_filters(
+    api_as: Callable[..., Any], world: dict[str, Household]
+) -> None:
+    county = api_as("county", BAOFENG)
+    plain = county.api("GET", f"/households?region={BAOFENG_VILLAGE}&q=&page=1")
+    assert plain.status_code == 200 and plain.json()["count"] == 3
+    poor = county.api("GET", "/households?category=alleviated&problem=guarantee").json()
+    assert {i["id"] for i in poor["items"]} == {world["poor"].pk, world["far_poor"].pk}
+    cases = county.api("GET", f"/cases?region={BAOFENG}&state=monitored&overdue=false").json()
+    assert [i["household_id"] for i in cases["items"]] == [world["far"].pk]
+    schooling = county.api("GET", f"/cases?risk={RiskType.SCHOOLING}&q={world['far'].number}")
+    assert schooling.json()["count"] == 1
+    wrong = county.api("GET", "/cases?risk=42")
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_risk_types"

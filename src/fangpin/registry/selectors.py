@@ -21,6 +21,7 @@ from fangpin.core import idcard
 from fangpin.core.scoping import get_scoped, region_q, scoped
 from fangpin.regions.selectors import region_prefix, scoped_in_region
 
+from .attention import Attention
 from .attention import person_q as attention_q
 from .choices import SAFE_HOUSING
 from .models import ArchiveDocument, Guarantee, Household, IncomeRecord, Membership, Person
@@ -130,7 +131,7 @@ def household_list(
     prefix, or any current member's exact name). An unknown or foreign `region` yields nothing.
     """
     qs = scoped_in_region(Household.objects.select_related("village"), user, region)
-    if attention:
+    if attention in Attention.values:
         members = Membership.objects.filter(
             household_id=OuterRef("pk"), ended_on__isnull=True
         ).filter(attention_q(attention, timezone.localdate(), prefix="person__"))

@@ -27,6 +27,7 @@ from fangpin.web.pages import request_user
 from .. import clock, selectors, workflow
 from ..models import (
     IDENTIFICATION_STATES,
+    IDENTIFIED_STATES,
     Case,
     Category,
     RiskType,
@@ -88,6 +89,8 @@ def _rows(cases: list[Case], user: User, today: dt.date) -> list[Row]:
     ]
 
 
+# The dashboard's 纳入监测户数: every case that reached county approval.
+STATE_GROUPS = {"identified": ",".join(sorted(IDENTIFIED_STATES))}
 REGION_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
 CASE_SORTS = {
     "discovered": ("-discovered_on", "-id"),
@@ -160,7 +163,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.case_list(
             user=user,
             region=code or None,
-            state=filters["state"] or None,
+            state=STATE_GROUPS.get(filters["state"], filters["state"]) or None,
             overdue=True if overdue else None,
             q=filters["q"] or None,
             category=filters["category"] or None,
@@ -182,7 +185,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "sort": sort,
             "overdue": overdue,
-            "states": State.choices,
+            "states": [("identified", "已纳入监测(含已消除)"), *State.choices],
             "categories": Category.choices,
             "risks": RiskType.choices,
             "sorts": CASE_SORT_CHOICES,
