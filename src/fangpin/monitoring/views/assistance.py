@@ -34,11 +34,14 @@ def _back(
 @login_required
 @require_POST
 def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = PlanForm(request.POST)
     done = submit(
-        PlanForm(request.POST),
+        form,
         lambda data: services.plan_set(user=request_user(request), case_id=case_id, **data),
     )
-    return _back(request, case_id, "#plan", done, "帮扶计划已保存。", "帮扶计划填写有误,请检查。")
+    if done.ok:
+        return _back(request, case_id, "#plan", done, "帮扶计划已保存。", "")
+    return _form_again(request, case_id, done, plan_form=form)
 
 
 @login_required
@@ -53,8 +56,16 @@ def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     if done.ok:
         return _back(request, case_id, "#measures", done, "帮扶措施已登记。", "")
+    return _form_again(request, case_id, done, measure_form=form)
+
+
+def _form_again(
+    request: HttpRequest, case_id: int, done: Outcome[Any], **forms: Any
+) -> HttpResponse:
+    """The case page again with the form as sent: what was typed, each error beside its field
+    (400 for an invalid form, else the refusal's status)."""
     context = _detail_context(request, _case(request, case_id))
-    context["measure_form"] = form
+    context.update(forms)
     status = done.refusal.status if done.refusal else 400
     return render(request, "monitoring/case_detail.html", context, status=status)
 
