@@ -144,3 +144,30 @@ def test_the_county_dashboard_runs_a_bounded_number_of_queries(
     # how many cases or households there are.
     with django_assert_max_num_queries(70):
         assert web.get("/dashboard/").status_code == 200
+
+
+def test_each_linked_dashboard_figure_opens_a_list_with_the_same_count(
+    cadres: Cadres, figures: dict[str, int]
+) -> None:
+    import re
+
+    client = browser(cadres.county.user)
+    page = client.get("/dashboard/").content.decode()
+    linked = re.findall(
+        r'<a class="stat[^"]*" href="([^"]+)"><div class="n" data-figure="(\w+)">([\d,]+)<', page
+    )
+    found = {
+        name: (href.replace("&amp;", "&"), int(n.replace(",", ""))) for href, name, n in linked
+    }
+    assert {
+        "identified_households",
+        "eliminated_households",
+        "overdue_cases",
+        "open_warnings",
+    } <= set(found)
+    assert found["identified_households"][1] == figures["identified"]
+    for name, (href, number) in found.items():
+        listed = client.get(href).content.decode()
+        count = re.search(r"共 (?:<strong>)?(\d+)(?:</strong>)? (?:条|户)", listed)
+        assert count is not None, name
+        assert int(count.group(1)) == number, name

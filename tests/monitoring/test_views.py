@@ -305,3 +305,33 @@ def test_a_case_with_an_open_objection_waits_in_the_village_queue(cadres: Cadres
     assert "处理公示异议" in queue
     cadres.act(case_id, "village", "resolve_objection", {"resolution": "已核实"})
     assert link not in page_text(web.get("/monitoring/todo/"))
+
+
+def test_a_measure_form_error_keeps_what_was_typed_beside_the_field(cadres: Cadres) -> None:
+    case_id = cadres.monitored(poor_household())
+    web = browser(cadres.village.user)
+    response = web.post(
+        f"/monitoring/cases/{case_id}/measures/",
+        {
+            "m-type": "health",
+            "m-content": "大病保险二次报销",
+            "m-amount": "-5",
+            "m-starts_on": "2026-01-01",
+            "m-ends_on": "2026-03-31",
+            "m-status": "implemented",
+        },
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert 'id="measure-form" open' in page
+    assert "大病保险二次报销</textarea>" in page
+    for name, value in [
+        ("m-amount", "-5"),
+        ("m-starts_on", "2026-01-01"),
+        ("m-ends_on", "2026-03-31"),
+    ]:
+        assert f'name="{name}" value="{value}"' in page, name
+    assert '<option value="implemented" selected>' in page
+    field = page.split('id="id_m-amount"', 1)[1].split("</div>", 1)[0]
+    assert 'class="field-error" id="id_m-amount_error"' in field
+    assert not Measure.objects.exists()

@@ -193,9 +193,20 @@ def case_list(
     state: str | None = None,
     overdue: bool | None = None,
     page: int = 1,
+    q: str | None = None,
+    category: str | None = None,
+    risk: str | None = None,
 ) -> dict[str, Any]:
     user = request.auth
-    qs = selectors.case_list(user=user, region=region, state=state, overdue=overdue)
+    qs = selectors.case_list(
+        user=user,
+        region=region,
+        state=state,
+        overdue=overdue,
+        q=q,
+        category=category,
+        risk=risk,
+    )
     page = min(max(page, 1), 100_000)  # a huge page number would overflow the SQL OFFSET
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     today = clock.today()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from fangpin.accounts.models import Role, User
@@ -19,6 +20,7 @@ from .models import (
     IDENTIFICATION_STATES,
     Case,
     CaseEvent,
+    Category,
     Measure,
     MeasureType,
     Plan,
@@ -38,6 +40,14 @@ def overdue_q(today: dt.date) -> Q:
     return Q(state__in=IDENTIFICATION_STATES, deadline__lt=today)
 
 
+def risk_type_q(risk: str) -> Q:
+    """Cases whose risk types include `risk` (JSON containment where the database has it;
+    otherwise the quoted code in the stored list, which no other code contains)."""
+    if connection.features.supports_json_field_contains:
+        return Q(risk_types__contains=[risk])
+    return Q(risk_types__icontains=f'"{risk}"')
+
+
 def is_overdue(case: Case, today: dt.date | None = None) -> bool:
     return case.state in IDENTIFICATION_STATES and case.deadline < (today or clock.today())
 
@@ -54,10 +64,27 @@ def case_list(
     region: str | None = None,
     state: str | None = None,
     overdue: bool | None = None,
+    q: str | None = None,
+    category: str | None = None,
+    risk: str | None = None,
 ) -> QuerySet[Case]:
-    """Cases in the user's region (and `region`), oldest deadline first."""
+    """Cases in the user's region (and `region`), oldest deadline first; `q` is the start of
+    the 户主 name or of the 户编号, `category` a Category, `risk` a RiskType code."""
     _require_reader(user)
     qs = scoped_in_region(Case.objects.all(), user, region)
+    if category:
+        if category not in Category.values:
+            raise BadValue(f"未知的监测对象类别:{category}", code="invalid_category")
+        qs = qs.filter(category=category)
+    if risk:
+        if risk not in RiskType.values:
+            raise BadValue(f"未知的风险类型:{risk}", code="invalid_risk_types")
+        qs = qs.filter(risk_type_q(risk))
+    text = (q or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(household__head_name__startswith=text) | Q(household__number__startswith=text)
+        )
     if state:
         states = [s.strip() for s in state.split(",") if s.strip()]
         unknown = [s for s in states if s not in State.values]
@@ -65,8 +92,8 @@ def case_list(
             raise BadValue(f"未知的状态:{'、'.join(unknown)}", code="invalid_state")
         qs = qs.filter(state__in=states)
     if overdue is not None:
-        q = overdue_q(clock.today())
-        qs = qs.filter(q) if overdue else qs.exclude(q)
+        late = overdue_q(clock.today())
+        qs = qs.filter(late) if overdue else qs.exclude(late)
     return qs.select_related("household", "village").order_by("deadline", "id")
 
 

@@ -45,3 +45,15 @@ def scoped_in_region(qs: QuerySet[M], user: User, region: str | None) -> QuerySe
     if prefix is None:
         return qs.none()
     return scoped(qs, user, prefix=prefix)
+
+
+def region_columns(*, above: str, villages: list[str]) -> dict[str, list[str]]:
+    """For each village code, the names of its county, township and village below the
+    region whose prefix is `above` (a city user sees three, a county user two, a township
+    user one): the region columns of a list. One query for a whole page."""
+    from .models import PREFIX_LENGTH
+
+    lengths = [n for n in sorted(set(PREFIX_LENGTH.values())) if n > len(above)]
+    wanted = {code[:n] for code in villages for n in lengths}
+    names = dict(Region.objects.filter(prefix__in=wanted).values_list("prefix", "name"))
+    return {code: [names.get(code[:n], "") for n in lengths] for code in villages}

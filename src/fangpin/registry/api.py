@@ -32,6 +32,12 @@ class ListQuery(Schema):
     region: str | None = None
     q: str | None = None
     page: int = 1
+    # Extra filters (the pages' too): unknown values are ignored.
+    category: str | None = None
+    status: str | None = None
+    problem: str | None = None
+    attention: str | None = None
+    sort: str | None = None
 
 
 @router.post("", response={201: HouseholdOut}, summary="登记农户(须有且只有一名户主)")
@@ -49,7 +55,16 @@ def household_create(request: AuthedRequest, body: HouseholdIn) -> Status[dict[s
 
 @router.get("", response=HouseholdPage, summary="农户列表(按区划、姓名、身份证号或户编号查询)")
 def household_list(request: AuthedRequest, filters: Query[ListQuery]) -> dict[str, Any]:
-    qs = selectors.household_list(user=request.auth, region=filters.region, q=filters.q)
+    qs = selectors.household_list(
+        user=request.auth,
+        region=filters.region,
+        q=filters.q,
+        category=filters.category,
+        status=filters.status,
+        problem=filters.problem,
+        attention=filters.attention,
+        sort=filters.sort,
+    )
     page = min(max(filters.page, 1), 100_000)  # a huge page number would overflow the SQL OFFSET
     start = (page - 1) * PAGE_SIZE
     personal = request.auth.sees_personal_data

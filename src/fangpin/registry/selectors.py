@@ -11,16 +11,19 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fangpin.core import idcard
 from fangpin.core.scoping import get_scoped, region_q, scoped
 from fangpin.regions.selectors import region_prefix, scoped_in_region
 
+from .attention import Attention
 from .attention import person_q as attention_q
+from .choices import SAFE_HOUSING
 from .models import ArchiveDocument, Guarantee, Household, IncomeRecord, Membership, Person
 from .past import as_they_left, person_history_q
 
@@ -35,22 +38,131 @@ _ID_SHAPE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 _NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z-]+$")
 
 
+# Household list filters (the page's and the home cards' links): value -> label.
+CATEGORY_CHOICES = (("alleviated", "脱贫户"), ("general", "一般农户"))
+STATUS_CHOICES = (
+    ("identifying", "识别中"),
+    ("monitored", "监测对象(已纳入)"),
+    ("eliminated", "风险已消除"),
+    ("none", "未纳入监测"),
+)
+PROBLEM_CHOICES = (("guarantee", "三保障及饮水有问题"), ("below_line", "收入不高于监测线"))
+# Sorts on indexed columns only (户编号 unique, 户主姓名 indexed, village+户编号 indexed).
+SORTS = {
+    "village": ("village_id", "number"),
+    "number": ("number",),
+    "head": ("head_name", "number"),
+    "-number": ("-number",),
+}
+SORT_CHOICES = (("village", "按村、户编号"), ("number", "按户编号"), ("head", "按户主姓名"))
+
+
+def guarantee_problem_q(prefix: str = "") -> Q:
+    """Rows (of Guarantee, or through `prefix`) where any guarantee is not met."""
+    return (
+        Q(**{f"{prefix}food_ok": False})
+        | Q(**{f"{prefix}clothing_ok": False})
+        | Q(**{f"{prefix}education_ok": False})
+        | Q(**{f"{prefix}medical_ok": False})
+        | Q(**{f"{prefix}water_ok": False})
+        | ~Q(**{f"{prefix}housing_grade__in": list(SAFE_HOUSING)})
+    )
+
+
+@dataclass(frozen=True)
+class BelowLine:
+    """Households whose latest income record of the latest year is at or below that year's
+    monitoring line (`incomes`: those records, one per household)."""
+
+    year: int | None
+    line: Decimal | None
+    incomes: QuerySet[IncomeRecord]
+
+
+def below_line(*, user: User) -> BelowLine:
+    """The home card's "不高于监测线" set, read the same way by the card and the list."""
+    from fangpin.policy.services import monitoring_line
+
+    incomes = scoped(IncomeRecord.objects.all(), user)
+    year = incomes.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return BelowLine(None, None, IncomeRecord.objects.none())
+    line = monitoring_line(year)
+    if line is None:
+        return BelowLine(year, None, IncomeRecord.objects.none())
+    later = IncomeRecord.objects.filter(household_id=OuterRef("household_id"), year=year).filter(
+        Q(recorded_on__gt=OuterRef("recorded_on"))
+        | Q(recorded_on=OuterRef("recorded_on"), id__gt=OuterRef("id"))
+    )
+    rows = incomes.filter(year=year, per_capita_net__lte=line).exclude(Exists(later))
+    return BelowLine(year, line, rows)
+
+
+def _status_q(status: str) -> Q:
+    from fangpin.monitoring.models import FINAL_STATES, IDENTIFICATION_STATES, State
+
+    if status == "identifying":
+        return Q(state__in=IDENTIFICATION_STATES)
+    if status == "eliminated":
+        return Q(state=State.ELIMINATED)
+    # Monitored: identified and not finished (monitored, or on the way to elimination).
+    return Q(state__in=[s for s in State if s not in FINAL_STATES | IDENTIFICATION_STATES])
+
+
 def household_list(
-    *, user: User, region: str | None = None, q: str | None = None, attention: str | None = None
+    *,
+    user: User,
+    region: str | None = None,
+    q: str | None = None,
+    attention: str | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    problem: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Household]:
     """Households in the user's region (and `region`, if given) matching `q`, and with a
     current member in the special-attention group `attention`, if given.
+
+    Also filtered by `category` (脱贫户 or not), monitoring `status` (see STATUS_CHOICES,
+    from the household's cases), `problem` (the home cards' guarantee and income sets), and
+    sorted by `sort` (SORTS). Unknown filter values are ignored.
 
     `q` is an ID number (exact, current members; only for roles that see ID numbers), a
     户编号 (prefix), or a name (户主 name prefix, or any current member's exact name).
     An unknown or foreign `region` yields nothing.
     """
     qs = scoped_in_region(Household.objects.select_related("village"), user, region)
-    if attention:
+    if attention in Attention.values:
         members = Membership.objects.filter(
             household_id=OuterRef("pk"), ended_on__isnull=True
         ).filter(attention_q(attention, timezone.localdate(), prefix="person__"))
         qs = qs.filter(Exists(members))
+    if category == "alleviated":
+        qs = qs.filter(is_alleviated=True)
+    elif category == "general":
+        qs = qs.filter(is_alleviated=False)
+    if status == "none":
+        from fangpin.monitoring.models import Case
+
+        qs = qs.exclude(Exists(Case.objects.filter(household_id=OuterRef("pk"))))
+    elif status in dict(STATUS_CHOICES):
+        from fangpin.monitoring.models import Case
+
+        cases = Case.objects.filter(household_id=OuterRef("pk"))
+        qs = qs.filter(Exists(cases.filter(_status_q(status))))
+    if problem == "guarantee":
+        qs = qs.filter(
+            Exists(Guarantee.objects.filter(guarantee_problem_q(), household_id=OuterRef("pk")))
+        )
+    elif problem == "below_line":
+        rows = below_line(user=user).incomes
+        qs = qs.filter(Exists(rows.filter(household_id=OuterRef("pk"))))
+    if sort in SORTS:
+        qs = qs.order_by(*SORTS[sort])
+    return _search(qs, q, user)
+
+
+def _search(qs: QuerySet[Household], q: str | None, user: User) -> QuerySet[Household]:
     text = idcard.clean(q) if q else ""
     if not text:
         return qs

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from fangpin.accounts.models import User
 from fangpin.core.errors import BadValue, FangpinError
 from fangpin.core.idcard import mask
+from fangpin.regions.selectors import region_children, region_columns, region_get
 from fangpin.web.pages import request_user
 
 from . import selectors, services
@@ -85,6 +86,15 @@ def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("screening:batch_detail", batch_id=batch.pk)
 
 
+WARNING_SORTS = {
+    "": ("deadline", "id"),
+    "newest": ("-id",),
+    "village": ("household__village_id", "deadline", "id"),
+}
+WARNING_SORT_CHOICES = (("", "核实时限最早"), ("newest", "最新"), ("village", "按村"))
+REGION_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
+
+
 @login_required
 def warning_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -92,10 +102,19 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     batch = request.GET.get("batch", "")
     batch_id = int(batch) if batch.isdigit() and len(batch) < 19 else None
+    region = user.region
+    code = request.GET.get("region", "").strip()
+    if code and region is not None:
+        try:
+            region = region_get(user=user, code=code)
+        except FangpinError:
+            code = ""
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in WARNING_SORTS else ""
     try:
         qs = selectors.warning_list(
             user=user,
-            region=request.GET.get("region") or None,
+            region=code or None,
             status=status or None,
             overdue=True if overdue else None,
             batch=batch_id,
@@ -103,16 +122,25 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     except FangpinError as exc:
         messages.error(request, exc.detail)
         qs = selectors.warning_list(user=user)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by(*WARNING_SORTS[sort]), 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [_row(w, user, today) for w in page.object_list]
+    warnings = list(page.object_list)
+    own = user.region_prefix or ""
+    columns = region_columns(above=own, villages=[w.household.village_id for w in warnings])
+    rows = [_row(w, user, today) | {"regions": columns[w.household.village_id]} for w in warnings]
     context = {
         "page": page,
         "rows": rows,
         "status": status,
         "overdue": overdue,
         "batch": batch_id,
+        "sort": sort,
+        "sorts": WARNING_SORT_CHOICES,
         "statuses": Warning.Status.choices,
+        "region": region,
+        "children": list(region_children(user=user, code=region.code)) if region else [],
+        "region_headers": REGION_HEADERS.get(len(own), []),
+        "column_count": 6 + max(1, len(REGION_HEADERS.get(len(own), []))),
     }
     return render(request, "screening/warning_list.html", context)
 

@@ -5,26 +5,25 @@ so the page stays quick for a city user at a million households:
 - households, persons (the kept 家庭人口), 脱贫户: one aggregate over households;
 - guarantee problems: one count;
 - incomes below the line: households whose latest income record of the latest year is at
-  or below that year's line (candidates first, then the latest-record check on those only);
+  or below that year's line (`registry.selectors.below_line`, which the list reads too);
+Each figure links to the household list filtered to the same set (the same count).
 - sub-regions: one grouped count over the code prefix, one query for the names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from fangpin.accounts.models import User
 from fangpin.core.scoping import scoped
-from fangpin.policy.services import monitoring_line
 from fangpin.regions.models import PREFIX_LENGTH, Level, Region
 from fangpin.regions.selectors import region_children
-from fangpin.registry.choices import SAFE_HOUSING
-from fangpin.registry.models import Guarantee, Household, IncomeRecord
+from fangpin.registry.models import Guarantee, Household
+from fangpin.registry.selectors import below_line, guarantee_problem_q
 
 _CHILD_LEVEL = {
     Level.CITY: Level.COUNTY,
@@ -39,40 +38,6 @@ class SubRegion:
     households: int
     persons: int
     alleviated: int
-
-
-def guarantee_problem_q(prefix: str = "") -> Q:
-    """Rows (of Guarantee, or through `prefix`) where any guarantee is not met."""
-    return (
-        Q(**{f"{prefix}food_ok": False})
-        | Q(**{f"{prefix}clothing_ok": False})
-        | Q(**{f"{prefix}education_ok": False})
-        | Q(**{f"{prefix}medical_ok": False})
-        | Q(**{f"{prefix}water_ok": False})
-        | ~Q(**{f"{prefix}housing_grade__in": list(SAFE_HOUSING)})
-    )
-
-
-def _below_line(user: User) -> tuple[int | None, Decimal | None, int]:
-    incomes = scoped(IncomeRecord.objects.all(), user)
-    year = incomes.aggregate(y=Max("year"))["y"]
-    if year is None:
-        return None, None, 0
-    line = monitoring_line(year)
-    if line is None:
-        return year, None, 0
-    later = IncomeRecord.objects.filter(household_id=OuterRef("household_id"), year=year).filter(
-        Q(recorded_on__gt=OuterRef("recorded_on"))
-        | Q(recorded_on=OuterRef("recorded_on"), id__gt=OuterRef("id"))
-    )
-    below = (
-        incomes.filter(year=year, per_capita_net__lte=line)
-        .exclude(Exists(later))
-        .values("household_id")
-        .distinct()
-        .count()
-    )
-    return year, line, below
 
 
 def _sub_regions(user: User, region: Region) -> list[SubRegion]:
@@ -126,7 +91,7 @@ def home_context(user: User) -> dict[str, Any]:
         alleviated=Count("id", filter=Q(is_alleviated=True)),
     )
     problems = scoped(Guarantee.objects.all(), user).filter(guarantee_problem_q()).count()
-    year, line, below = _below_line(user)
+    below = below_line(user=user)
     return {
         "region": region,
         "region_name": _full_name(region),
@@ -134,8 +99,8 @@ def home_context(user: User) -> dict[str, Any]:
         "person_count": totals["persons"] or 0,
         "alleviated_count": totals["alleviated"],
         "guarantee_problem_count": problems,
-        "income_year": year,
-        "income_line": line,
-        "below_line_count": below,
+        "income_year": below.year,
+        "income_line": below.line,
+        "below_line_count": below.incomes.values("household_id").distinct().count(),
         "sub_regions": _sub_regions(user, region),
     }

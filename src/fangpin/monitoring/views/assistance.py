@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,8 @@ from fangpin.web.pages import Outcome, request_user, submit
 from .. import services
 from ..forms import MeasureForm, PlanForm
 from ..models import MeasureStatus
+from .cases import _detail_context
+from .common import _case
 
 
 def _back(
@@ -32,29 +34,40 @@ def _back(
 @login_required
 @require_POST
 def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = PlanForm(request.POST)
     done = submit(
-        PlanForm(request.POST),
+        form,
         lambda data: services.plan_set(user=request_user(request), case_id=case_id, **data),
     )
-    return _back(request, case_id, "#plan", done, "帮扶计划已保存。", "帮扶计划填写有误,请检查。")
+    if done.ok:
+        return _back(request, case_id, "#plan", done, "帮扶计划已保存。", "")
+    return _form_again(request, case_id, done, plan_form=form)
 
 
 @login_required
 @require_POST
 def measure_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Register a measure; a form that does not go through comes back on the case page with
+    what was typed and each error beside its field (400, or the refusal's status)."""
     form = MeasureForm(request.POST, prefix="m")
     done = submit(
         form,
         lambda data: services.measure_create(user=request_user(request), case_id=case_id, **data),
     )
-    problems = "；".join(
-        f"{form.fields[name].label}:{' '.join(str(e) for e in errs)}"
-        for name, errs in form.errors.items()
-        if name in form.fields
-    )
-    return _back(
-        request, case_id, "#measures", done, "帮扶措施已登记。", f"帮扶措施填写有误:{problems}"
-    )
+    if done.ok:
+        return _back(request, case_id, "#measures", done, "帮扶措施已登记。", "")
+    return _form_again(request, case_id, done, measure_form=form)
+
+
+def _form_again(
+    request: HttpRequest, case_id: int, done: Outcome[Any], **forms: Any
+) -> HttpResponse:
+    """The case page again with the form as sent: what was typed, each error beside its field
+    (400 for an invalid form, else the refusal's status)."""
+    context = _detail_context(request, _case(request, case_id))
+    context.update(forms)
+    status = done.refusal.status if done.refusal else 400
+    return render(request, "monitoring/case_detail.html", context, status=status)
 
 
 @login_required

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import Q, QuerySet, Value, When
@@ -17,6 +18,8 @@ from django.shortcuts import render
 from fangpin.accounts.models import Role, User
 from fangpin.core.errors import FangpinError
 from fangpin.policy.services import parameter_int
+from fangpin.regions.models import Region
+from fangpin.regions.selectors import region_children, region_columns, region_get
 from fangpin.screening import selectors as screening_selectors
 from fangpin.screening.models import Warning
 from fangpin.web.pages import request_user
@@ -24,7 +27,10 @@ from fangpin.web.pages import request_user
 from .. import clock, selectors, workflow
 from ..models import (
     IDENTIFICATION_STATES,
+    IDENTIFIED_STATES,
     Case,
+    Category,
+    RiskType,
     State,
 )
 
@@ -61,6 +67,7 @@ class Row:
     case: Case
     overdue: bool
     actions: list[tuple[str, str]]
+    regions: list[str] = field(default_factory=list)
 
     @property
     def identifying(self) -> bool:
@@ -69,14 +76,28 @@ class Row:
 
 
 def _rows(cases: list[Case], user: User, today: dt.date) -> list[Row]:
+    """The rows of a case table, with the county / township / village names below the user's
+    own region (one query for the page)."""
+    columns = region_columns(above=user.region_prefix or "", villages=[c.village_id for c in cases])
     return [
         Row(
             case=c,
             overdue=selectors.is_overdue(c, today),
             actions=[(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed_actions(c, user)],
+            regions=columns.get(c.village_id, []),
         )
         for c in cases
     ]
+
+
+# The dashboard's 纳入监测户数: every case that reached county approval.
+STATE_GROUPS = {"identified": ",".join(sorted(IDENTIFIED_STATES))}
+REGION_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
+CASE_SORTS = {
+    "discovered": ("-discovered_on", "-id"),
+    "village": ("village_id", "deadline", "id"),
+}
+CASE_SORT_CHOICES = (("", "逾期优先、时限最早"), ("discovered", "最近发现"), ("village", "按村"))
 
 
 @login_required
@@ -119,28 +140,61 @@ def todo(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------- list
 
 
+def _filter_region(request: HttpRequest, user: User) -> tuple[Region, str]:
+    """The region chosen in the list's filter (the user's own when none or not theirs)."""
+    code = request.GET.get("region", "").strip()
+    own = user.region
+    if own is None:
+        raise PermissionDenied("您的账号未绑定区划")
+    if not code:
+        return own, ""
+    try:
+        return region_get(user=user, code=code), code
+    except FangpinError:
+        return own, ""
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     today = clock.today()
-    state = request.GET.get("state", "")
-    overdue = request.GET.get("overdue") == "1"
+    region, code = _filter_region(request, user)
+    get = request.GET
+    filters = {k: get.get(k, "").strip()[:64] for k in ("state", "q", "category", "risk", "sort")}
+    overdue = get.get("overdue") == "1"
     try:
-        qs = selectors.case_list(user=user, state=state or None, overdue=True if overdue else None)
+        qs = selectors.case_list(
+            user=user,
+            region=code or None,
+            state=STATE_GROUPS.get(filters["state"], filters["state"]) or None,
+            overdue=True if overdue else None,
+            q=filters["q"] or None,
+            category=filters["category"] or None,
+            risk=filters["risk"] or None,
+        )
     except FangpinError as exc:
         messages.error(request, exc.detail)
         qs = selectors.case_list(user=user)
-        state = ""
-    page = Paginator(_oldest_overdue_first(qs, today), PAGE_SIZE).get_page(request.GET.get("page"))
+        filters.update(state="", category="", risk="")
+    sort = filters["sort"] if filters["sort"] in CASE_SORTS else ""
+    qs = qs.order_by(*CASE_SORTS[sort]) if sort else _oldest_overdue_first(qs, today)
+    page = Paginator(qs, PAGE_SIZE).get_page(get.get("page"))
     return render(
         request,
         "monitoring/case_list.html",
         {
             "page": page,
             "rows": _rows(list(page.object_list), user, today),
-            "state": state,
+            **filters,
+            "sort": sort,
             "overdue": overdue,
-            "states": State.choices,
+            "states": [("identified", "已纳入监测(含已消除)"), *State.choices],
+            "categories": Category.choices,
+            "risks": RiskType.choices,
+            "sorts": CASE_SORT_CHOICES,
+            "region": region,
+            "children": list(region_children(user=user, code=region.code)),
+            "region_headers": REGION_HEADERS.get(len(user.region_prefix or ""), []),
             "may_report": user.role in workflow.REPORT_ROLES,
         },
     )

@@ -22,7 +22,7 @@ from fangpin.core import idcard
 from fangpin.core.errors import NotFound
 from fangpin.policy.services import monitoring_line
 from fangpin.regions.models import PREFIX_LENGTH, Region
-from fangpin.regions.selectors import region_children, region_get
+from fangpin.regions.selectors import region_children, region_columns, region_get
 from fangpin.web.pages import request_user, submit
 
 from .. import attention, selectors
@@ -53,6 +53,14 @@ def _region_path(user: User, region: Region) -> list[Region]:
     return list(Region.objects.filter(prefix__in=prefixes).order_by("prefix"))
 
 
+_COLUMN_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
+
+
+def _choice(request: HttpRequest, name: str, choices: Any) -> str:
+    value = request.GET.get(name, "")
+    return value if value in dict(choices) else ""
+
+
 def _row(household: Household, full: bool) -> dict[str, Any]:
     heads = getattr(household, "current_heads", [])
     head_id = heads[0].person.id_number if heads else ""
@@ -80,10 +88,19 @@ def household_list(request: HttpRequest) -> HttpResponse:
         region = region_get(user=user, code=code) if code else user.region
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    group = request.GET.get("attention", "")
-    group = group if group in attention.Attention.values else ""
+    group = _choice(request, "attention", attention.Attention.choices)
+    filters = {
+        "category": _choice(request, "category", selectors.CATEGORY_CHOICES),
+        "status": _choice(request, "status", selectors.STATUS_CHOICES),
+        "problem": _choice(request, "problem", selectors.PROBLEM_CHOICES),
+        "sort": _choice(request, "sort", selectors.SORT_CHOICES),
+    }
     households = selectors.household_list(
-        user=user, region=region.code if code else None, q=q or None, attention=group or None
+        user=user,
+        region=region.code if code else None,
+        q=q or None,
+        attention=group or None,
+        **{k: v or None for k, v in filters.items()},
     ).prefetch_related(
         Prefetch(
             "memberships",
@@ -95,15 +112,26 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     full = user.sees_personal_data
+    rows = [_row(h, full) for h in page.object_list]
+    own = user.region_prefix or ""
+    columns = region_columns(above=own, villages=[h.village_id for h in page.object_list])
+    for row, h in zip(rows, page.object_list, strict=True):
+        row["regions"] = columns.get(h.village_id, [])
     context = {
         "q": q,
         "attention": group,
         "attention_choices": attention.Attention.choices,
+        **filters,
+        "category_choices": selectors.CATEGORY_CHOICES,
+        "status_choices": selectors.STATUS_CHOICES,
+        "problem_choices": selectors.PROBLEM_CHOICES,
+        "sort_choices": selectors.SORT_CHOICES,
+        "region_headers": _COLUMN_HEADERS.get(len(own), []),
         "region": region,
         "region_path": _region_path(user, region),
         "children": list(region_children(user=user, code=region.code)),
         "page": page,
-        "rows": [_row(h, full) for h in page.object_list],
+        "rows": rows,
         "may_write": may_write(user),
     }
     if _is_htmx(request) and request.headers.get("HX-Target") == "results":
