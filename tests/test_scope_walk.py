@@ -169,6 +169,14 @@ ROUTES: dict[tuple[str, str], Call] = {
         {"key": lambda f: "monitored_object"},
         body=lambda f: {"valid_from": "2027-01-01", "text": "新名称"},
     ),
+    # ---- village work, field half: grids, visits, public pages, self-reports (issue 11)
+    #
+    # ---- village work, board half: census rounds, problems, ratings (issue 11)
+    #
+    # ---- programs (issue 12)
+    #
+    # ---- supervision (issue 13)
+    #
 }
 
 

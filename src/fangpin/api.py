@@ -20,6 +20,8 @@ from fangpin.policy.api import router as policy_router
 from fangpin.regions.api import router as regions_router
 from fangpin.registry.api import router as households_router
 from fangpin.screening.api import batches_router, warnings_router
+from fangpin.villages.api_board import router as villages_board_router
+from fangpin.villages.api_field import router as villages_field_router
 
 
 class FangpinAPI(NinjaAPI):
@@ -97,6 +99,9 @@ api.add_router("/warnings", warnings_router)
 api.add_router("/screening", batches_router)
 api.add_router("/stats", stats_router)
 api.add_router("/policy", policy_router)
+# Village work (CONTRACT §7) names its own paths (/grids, /visits, /problems, ...).
+api.add_router("", villages_field_router)
+api.add_router("", villages_board_router)
 # Departments reach only their uploads (CONTRACT §3): every operation not listed in
 # accounts.reach answers them 403, whichever router it comes from. ("operation" wraps the
 # view function, so it runs once the caller is authenticated and the input parsed.)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fangpin.registry",
     "fangpin.monitoring",
     "fangpin.screening",
+    "fangpin.villages",
     "fangpin.dashboard",
     "fangpin.web",
 ]

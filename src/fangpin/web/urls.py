@@ -19,5 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("households/", include("fangpin.registry.urls")),
     path("screening/", include("fangpin.screening.urls")),
     path("monitoring/", include("fangpin.monitoring.urls")),
+    path("villages/", include("fangpin.villages.urls")),
     path("dashboard/", include("fangpin.dashboard.urls")),
 ]
