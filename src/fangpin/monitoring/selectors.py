@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from fangpin.accounts.models import Role, User
 from fangpin.core.errors import BadValue, Forbidden
@@ -17,6 +17,7 @@ from fangpin.registry.models import Household
 
 from . import clock
 from .models import (
+    FINAL_STATES,
     IDENTIFICATION_STATES,
     Case,
     CaseEvent,
@@ -168,3 +169,31 @@ def consistency_warnings(
         if plan is None or not plan.helper_name:
             found.append(Inconsistency("plan_without_helper", "尚未落实帮扶责任人(一户一策)"))
     return found
+
+
+# ------------------------------------------------------- the household list's status filter
+
+HOUSEHOLD_STATUS_CHOICES = (
+    ("identifying", "识别中"),
+    ("monitored", "监测对象(已纳入)"),
+    ("eliminated", "风险已消除"),
+    ("none", "未纳入监测"),
+)
+
+
+def _household_status_q(status: str) -> Q:
+    if status == "identifying":
+        return Q(state__in=IDENTIFICATION_STATES)
+    if status == "eliminated":
+        return Q(state=State.ELIMINATED)
+    # Monitored: identified and not finished (monitored, or on the way to elimination).
+    return Q(state__in=[s for s in State if s not in FINAL_STATES | IDENTIFICATION_STATES])
+
+
+def households_by_status(qs: QuerySet[Household], status: str) -> QuerySet[Household]:
+    """Households (of the registry's list) by the state of their cases; registered with the
+    registry when monitoring starts (registry.selectors.register_status_filter)."""
+    if status == "none":
+        return qs.exclude(Exists(Case.objects.filter(household_id=OuterRef("pk"))))
+    cases = Case.objects.filter(household_id=OuterRef("pk"))
+    return qs.filter(Exists(cases.filter(_household_status_q(status))))

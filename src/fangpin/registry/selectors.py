@@ -29,7 +29,7 @@ from .past import as_they_left, person_history_q
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
-    from fangpin.monitoring.models import Case
+    from fangpin.monitoring.models import Case  # the reverse relation `household.cases`
 
 # A name shared by more people than this is too common to list by member name alone;
 # the 户主 prefix search still finds them.
@@ -40,12 +40,6 @@ _NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z-]+$")
 
 # Household list filters (the page's and the home cards' links): value -> label.
 CATEGORY_CHOICES = (("alleviated", "脱贫户"), ("general", "一般农户"))
-STATUS_CHOICES = (
-    ("identifying", "识别中"),
-    ("monitored", "监测对象(已纳入)"),
-    ("eliminated", "风险已消除"),
-    ("none", "未纳入监测"),
-)
 PROBLEM_CHOICES = (("guarantee", "三保障及饮水有问题"), ("below_line", "收入不高于监测线"))
 # Sorts on indexed columns only (户编号 unique, 户主姓名 indexed, village+户编号 indexed).
 SORTS = {
@@ -98,15 +92,25 @@ def below_line(*, user: User) -> BelowLine:
     return BelowLine(year, line, rows)
 
 
-def _status_q(status: str) -> Q:
-    from fangpin.monitoring.models import FINAL_STATES, IDENTIFICATION_STATES, State
+@dataclass(frozen=True)
+class StatusFilter:
+    """The household list's monitoring-status filter (识别中, 已纳入 ...). Cases belong to
+    monitoring, a higher app, so monitoring contributes the filter when it starts
+    (`register_status_filter`) and the registry never imports it."""
 
-    if status == "identifying":
-        return Q(state__in=IDENTIFICATION_STATES)
-    if status == "eliminated":
-        return Q(state=State.ELIMINATED)
-    # Monitored: identified and not finished (monitored, or on the way to elimination).
-    return Q(state__in=[s for s in State if s not in FINAL_STATES | IDENTIFICATION_STATES])
+    choices: tuple[tuple[str, str], ...]
+    apply: Callable[[QuerySet[Household], str], QuerySet[Household]]
+
+
+_status_filters: list[StatusFilter] = []
+
+
+def register_status_filter(status_filter: StatusFilter) -> None:
+    _status_filters[:] = [status_filter]
+
+
+def status_choices() -> tuple[tuple[str, str], ...]:
+    return _status_filters[0].choices if _status_filters else ()
 
 
 def household_list(
@@ -123,7 +127,7 @@ def household_list(
     """Households in the user's region (and `region`, if given) matching `q`, and with a
     current member in the special-attention group `attention`, if given.
 
-    Also filtered by `category` (脱贫户 or not), monitoring `status` (see STATUS_CHOICES,
+    Also filtered by `category` (脱贫户 or not), monitoring `status` (see status_choices(),
     from the household's cases), `problem` (the home cards' guarantee and income sets), and
     sorted by `sort` (SORTS). Unknown filter values are ignored.
 
@@ -141,15 +145,8 @@ def household_list(
         qs = qs.filter(is_alleviated=True)
     elif category == "general":
         qs = qs.filter(is_alleviated=False)
-    if status == "none":
-        from fangpin.monitoring.models import Case
-
-        qs = qs.exclude(Exists(Case.objects.filter(household_id=OuterRef("pk"))))
-    elif status in dict(STATUS_CHOICES):
-        from fangpin.monitoring.models import Case
-
-        cases = Case.objects.filter(household_id=OuterRef("pk"))
-        qs = qs.filter(Exists(cases.filter(_status_q(status))))
+    if status and status in dict(status_choices()):
+        qs = _status_filters[0].apply(qs, status)
     if problem == "guarantee":
         qs = qs.filter(
             Exists(Guarantee.objects.filter(guarantee_problem_q(), household_id=OuterRef("pk")))

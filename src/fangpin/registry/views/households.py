@@ -91,7 +91,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     group = _choice(request, "attention", attention.Attention.choices)
     filters = {
         "category": _choice(request, "category", selectors.CATEGORY_CHOICES),
-        "status": _choice(request, "status", selectors.STATUS_CHOICES),
+        "status": _choice(request, "status", selectors.status_choices()),
         "problem": _choice(request, "problem", selectors.PROBLEM_CHOICES),
         "sort": _choice(request, "sort", selectors.SORT_CHOICES),
     }
@@ -123,7 +123,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "attention_choices": attention.Attention.choices,
         **filters,
         "category_choices": selectors.CATEGORY_CHOICES,
-        "status_choices": selectors.STATUS_CHOICES,
+        "status_choices": selectors.status_choices(),
         "problem_choices": selectors.PROBLEM_CHOICES,
         "sort_choices": selectors.SORT_CHOICES,
         "region_headers": _COLUMN_HEADERS.get(len(own), []),
