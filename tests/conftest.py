@@ -88,11 +88,12 @@ class ApiClient(Client):
     def api(self, method: str, path: str, data: Any = None, **kwargs: Any) -> Any:
         url = path if path.startswith("/api/") else f"/api/v1{path}"
         call = getattr(self, method.lower())
+        headers = {**self._headers(), **kwargs.pop("headers", {})}
         if method.upper() in {"POST", "PUT", "PATCH"} and "content_type" not in kwargs:
             if isinstance(data, dict) and any(hasattr(v, "read") for v in data.values()):
-                return call(url, data, headers=self._headers(), **kwargs)
+                return call(url, data, headers=headers, **kwargs)
             kwargs["content_type"] = "application/json"
-        return call(url, data, headers=self._headers(), **kwargs)
+        return call(url, data, headers=headers, **kwargs)
 
 
 @pytest.fixture

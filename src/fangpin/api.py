@@ -14,6 +14,7 @@ from fangpin.accounts.reach import api_gate
 from fangpin.auth import API_AUTH
 from fangpin.core.api_errors import add_error_responses
 from fangpin.core.errors import FangpinError
+from fangpin.core.idempotency import add_idempotency_header
 from fangpin.dashboard.api import router as stats_router
 from fangpin.monitoring.api import cases_router
 from fangpin.policy.api import router as policy_router
@@ -32,6 +33,7 @@ class FangpinAPI(NinjaAPI):
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         add_error_responses(schema)
+        add_idempotency_header(schema)
         return schema
 
 

@@ -254,6 +254,8 @@ INSTALLED_APPS.append("csp")
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.append("fangpin.web.headers.NoStoreMiddleware")
 MIDDLEWARE.append("fangpin.web.faults.FaultMiddleware")
+# Innermost: an Idempotency-Key's row commits or rolls back with the work of the view.
+MIDDLEWARE.append("fangpin.core.idempotency.IdempotencyMiddleware")
 # Self only: no inline script or style, no eval, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

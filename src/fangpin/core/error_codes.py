@@ -32,3 +32,6 @@ class CoreErrorCode(enum.StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     SERVER_ERROR = "server_error"
     STORAGE_UNAVAILABLE = "storage_unavailable"
+    # Idempotency-Key on API POSTs (core.idempotency).
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
