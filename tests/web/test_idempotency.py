@@ -148,3 +148,38 @@ def test_two_racing_retries_make_one_case(make_user):
         t.join()
     assert answers == [201, 201]
     assert Case.objects.filter(household=home).count() == 1
+
+
+def test_a_page_form_sent_twice_by_the_phone_records_one_measure(client, clerk, home):
+    from fangpin.monitoring import services as monitoring
+
+    case = monitoring.case_create(
+        user=clerk, household=home, channel="cadre_visit", category="marginal", risk_types=["01"]
+    )
+    client.force_login(clerk)
+    form = {
+        "m-type": "health",
+        "m-content": "协调落实大病保险二次报销",
+        "m-starts_on": "2026-01-05",
+        "m-status": "planned",
+    }
+    url = f"/monitoring/cases/{case.pk}/measures/"
+    key = {"Idempotency-Key": "outbox-entry-1"}
+    first = client.post(url, form, headers=key)
+    again = client.post(url, form, headers=key)
+    assert first.status_code == 302 and again.status_code == 302
+    assert again["Location"] == first["Location"] and again["Idempotent-Replayed"] == "true"
+    assert case.household.measures.count() == 1
+
+
+def test_a_page_form_sent_back_with_errors_keeps_no_key(client, clerk, home):
+    from fangpin.monitoring import services as monitoring
+
+    case = monitoring.case_create(
+        user=clerk, household=home, channel="cadre_visit", category="marginal", risk_types=["01"]
+    )
+    client.force_login(clerk)
+    url = f"/monitoring/cases/{case.pk}/measures/"
+    wrong = {"m-type": "health", "m-content": "", "m-starts_on": "2026-01-05"}
+    assert client.post(url, wrong, headers={"Idempotency-Key": "k"}).status_code == 400
+    assert not IdempotencyRecord.objects.exists()

@@ -11,6 +11,10 @@ are serialized by the key's unique index: the second waits for the first and rep
 Keys are the caller's own (per user), 1–128 characters of letters, digits and `-_.:`,
 kept for KEEP_DAYS. Requests without a key, other methods, and calls without a login (the
 public village pages) are not affected.
+
+The field app (web/static/web/outbox.js) sends the forms of the pages the same way when the
+signal returns: there a form that worked answers a redirect (kept and replayed), and a form
+sent back with its errors (200) acted on nothing and is not kept.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ REPLAYED = "Idempotent-Replayed"
 KEEP_DAYS = 30
 _KEY_SHAPE = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 API_PREFIX = "/api/v1/"
+KEPT_HEADERS = ("Content-Type", "Location")
 OPENAPI_PARAMETER = {
     "name": HEADER,
     "in": "header",
@@ -76,10 +81,19 @@ def _acting_user(request: HttpRequest) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def _worked(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the request acted: an API answer below 400, a page's form a redirect."""
+    if response.streaming:
+        return False
+    if request.path.startswith(API_PREFIX):
+        return response.status_code < 400
+    return 300 <= response.status_code < 400
+
+
 def _replay(record: IdempotencyRecord) -> HttpResponse:
     response = HttpResponse(bytes(record.body), status=record.status or 200)
-    if record.content_type:
-        response["Content-Type"] = record.content_type
+    for name, value in record.headers.items():
+        response[name] = value
     response[REPLAYED] = "true"
     return response
 
@@ -90,7 +104,7 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
-        if key is None or request.method != "POST" or not request.path.startswith(API_PREFIX):
+        if key is None or request.method != "POST":
             return self.get_response(request)
         if not _KEY_SHAPE.match(key):
             return _error(
@@ -121,16 +135,16 @@ class IdempotencyMiddleware:
                 return _replay(earlier)
             with transaction.atomic():
                 response = self.get_response(request)
-                failed = response.status_code >= 400 or response.streaming
+                failed = not _worked(request, response)
                 if failed:
                     transaction.set_rollback(True)  # an error answer acted on nothing
             if failed:
                 record.delete()
                 return response
             record.status = response.status_code
-            record.content_type = response.get("Content-Type", "")
+            record.headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
             record.body = response.content
-            record.save(update_fields=["status", "content_type", "body"])
+            record.save(update_fields=["status", "headers", "body"])
             _forget_old(user)
         return response
 

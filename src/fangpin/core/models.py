@@ -18,7 +18,8 @@ class IdempotencyRecord(models.Model):
     # request is a client error, not a replay.
     fingerprint = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField(null=True)  # null while the first call runs
-    content_type = models.CharField(max_length=100, blank=True)
+    # The answer's Content-Type and, for a form sent from a page, its Location (a redirect).
+    headers = models.JSONField(default=dict)
     body = models.BinaryField(default=b"")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

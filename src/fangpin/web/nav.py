@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from fangpin.accounts.reach import may_open_page
+from fangpin.web.pwa import is_field_user
 
 # (url name, label, roles or None for everyone)
 NAV: list[tuple[str, str, frozenset[str] | None]] = [
@@ -44,4 +45,5 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     matching = [i for i in items if request.path.startswith(i["url"])]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
-    return {"nav_items": items}
+    # The field app (web/pwa.py): installable, offline outbox, for the village role.
+    return {"nav_items": items, "field_app": is_field_user(user)}

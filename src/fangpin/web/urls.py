@@ -3,7 +3,7 @@ included under their own namespace (`registry:` ...), which the menu (nav.py) na
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import password, profile, views
+from . import password, profile, pwa, views
 
 web_patterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -12,6 +12,9 @@ web_patterns: list[URLPattern | URLResolver] = [
     path("password/", password.password_view, name="password"),
     path("profile/", profile.profile_view, name="profile"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -37,7 +37,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("web:login")
+    response = redirect("web:login")
+    # The field app's copies on the phone go with the session: kept pages, the outbox, the
+    # service worker (web/pwa.py).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required
