@@ -71,7 +71,7 @@ def _bars(
     }
     value_axis = {"type": "value", "minInterval": 1}
     return {
-        "tooltip": {"trigger": "axis"},
+        "tooltip": {"trigger": "axis", "renderMode": "richText"},
         "legend": {"top": 0},
         "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
         "xAxis": value_axis if horizontal else category_axis,
@@ -198,7 +198,7 @@ def dashboard_for(*, user: User, region: Region, today: dt.date | None = None) -
                 for label, (_, ih, ip, eh, ep) in zip(labels, trend, strict=True)
             ],
             option={
-                "tooltip": {"trigger": "axis"},
+                "tooltip": {"trigger": "axis", "renderMode": "richText"},
                 "legend": {"top": 0},
                 "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
                 "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 35}},
