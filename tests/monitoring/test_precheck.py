@@ -287,3 +287,25 @@ def test_refused_case_is_back_in_the_village_queue_and_re_reported_in_one_step(
     assert new.description == "户主患大病,医疗支出大"
     # Taken up again: no longer waiting in the queue.
     assert f"?previous={old_id}" not in web.get("/monitoring/todo/").content.decode()
+
+
+def test_an_elimination_sent_back_is_in_the_village_queue_with_its_reason(cadres: Cadres) -> None:
+    hh = poor_household()
+    case_id = cadres.monitored(hh)
+    cadres.act(case_id, "village", "propose_elimination", {"mode": "natural"})
+    sent_back = cadres.act(case_id, "village", "reject", {"reason": "收入尚不稳定,继续帮扶"})
+    assert sent_back.json()["state"] == "monitored"
+    todo = _web(cadres.village.user).get("/monitoring/todo/").content.decode()
+    assert "风险消除被退回" in todo
+    assert "收入尚不稳定,继续帮扶" in todo
+    assert f"?previous={case_id}" not in todo  # monitored still: nothing to re-report
+
+
+def test_the_queue_of_another_village_does_not_show_a_refused_case(
+    cadres: Cadres, make_user: Any
+) -> None:
+    hh = poor_household(alleviated=False)
+    _refused_at_county(cadres, hh)
+    stranger = make_user("village", YEXIAN_VILLAGE)
+    todo = _web(stranger).get("/monitoring/todo/").content.decode()
+    assert "该户不是脱贫户,类别有误" not in todo
