@@ -309,3 +309,16 @@ def test_the_queue_of_another_village_does_not_show_a_refused_case(
     stranger = make_user("village", YEXIAN_VILLAGE)
     todo = _web(stranger).get("/monitoring/todo/").content.decode()
     assert "该户不是脱贫户,类别有误" not in todo
+
+
+def test_the_warning_page_offers_the_suggested_category(cadres: Cadres) -> None:
+    hh = poor_household(alleviated=False)
+    warning = Warning.objects.create(
+        household=hh,
+        rule="medical_high_out_of_pocket",
+        risk_type="01",
+        message="年度自付医疗费用高",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+    )
+    page = _web(cadres.village.user).get(f"/screening/warnings/{warning.pk}/").content.decode()
+    assert 'value="marginal" selected>边缘易致贫户(建议)' in page
