@@ -8,6 +8,8 @@
 - FANGPIN_HTTPS / FANGPIN_BEHIND_PROXY: served over HTTPS / behind a TLS-terminating proxy
 - FANGPIN_SESSION_HOURS / FANGPIN_SESSION_IDLE_MINUTES: web session lifetime (8 h / 120 min)
 - FANGPIN_PROVINCE: the province whose policy (lines, parameters) applies (default 41, Henan)
+- FANGPIN_SCREENING_ENGINE: the engine that screens department batches, duckdb (default) or
+  spark (an operator's choice, not a clerk's)
 """
 
 from __future__ import annotations
@@ -154,6 +156,9 @@ CSRF_FAILURE_VIEW = "fangpin.web.views.csrf_failure"
 
 # The province whose policy (lines, parameters) applies; Henan unless told.
 FANGPIN_PROVINCE = os.environ.get("FANGPIN_PROVINCE", "41")
+
+# The screening engine of department batches (duckdb | spark): set by the operator.
+FANGPIN_SCREENING_ENGINE = os.environ.get("FANGPIN_SCREENING_ENGINE", "duckdb")
 
 # --- Authentication, passwords, sessions, cookies (issue 8 part 2, "auth") -------------------
 # Every way in (web login, API token, back office) goes through accounts.services.login_check.

@@ -28,6 +28,7 @@ DEPARTMENT_PAGES = frozenset(
         "screening:batch_list",
         "screening:batch_detail",
         "screening:batch_rerun",
+        "screening:batch_template",
     }
 )
 

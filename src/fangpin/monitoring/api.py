@@ -22,7 +22,7 @@ from fangpin.core.scoping import get_scoped
 from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 
-from . import clock, dates, selectors, services, workflow
+from . import clock, dates, precheck, selectors, services, workflow
 from .error_codes import MonitoringErrorCode
 from .models import Case, CaseEvent, Measure, Plan, RiskType
 from .schemas import (
@@ -130,6 +130,10 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
         **_item(case, user, today),
         "description": case.description,
         "warning_id": case.warning_id,
+        "previous_case_id": case.previous_case_id,
+        "next_case_id": case.next_cases.values_list("pk", flat=True).first(),
+        "precheck": [f.__dict__ for f in precheck.precheck(case, user, today)],
+        "suggested_category": precheck.suggested_category(case.household, today),
         "notice_starts_on": case.notice_starts_on,
         "notice_ends_on": case.notice_ends_on,
         "identified_on": case.identified_on,
@@ -165,6 +169,9 @@ def case_create(request: AuthedRequest, body: CaseIn) -> Status[dict[str, Any]]:
     warning = None
     if body.warning_id is not None:
         warning = get_scoped(Warning.objects.all(), user, pk=body.warning_id)
+    previous = None
+    if body.previous_case_id is not None:
+        previous = get_scoped(Case.objects.all(), user, pk=body.previous_case_id)
     case = services.case_create(
         user=user,
         household=household,
@@ -174,6 +181,7 @@ def case_create(request: AuthedRequest, body: CaseIn) -> Status[dict[str, Any]]:
         description=body.description,
         warning=warning,
         reported_on=body.reported_on,
+        previous_case=previous,
     )
     return Status(
         201,

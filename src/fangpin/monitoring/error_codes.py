@@ -28,6 +28,8 @@ class MonitoringErrorCode(enum.StrEnum):
     MONITORED_TOO_BRIEFLY = "monitored_too_briefly"
     INCOME_NOT_STABLE = "income_not_stable"
     WARNING_NOT_OPEN = "warning_not_open"
+    PREVIOUS_CASE_NOT_REFUSED = "previous_case_not_refused"
+    PREVIOUS_CASE_CONTINUED = "previous_case_continued"
     # 400: a value given is wrong
     INVALID_CHANNEL = "invalid_channel"
     INVALID_CATEGORY = "invalid_category"
@@ -35,6 +37,7 @@ class MonitoringErrorCode(enum.StrEnum):
     RISK_TYPE_NEEDS_LABOUR = "risk_type_needs_labour"
     RISK_TYPE_NEEDS_STUDENT = "risk_type_needs_student"
     WARNING_HOUSEHOLD_MISMATCH = "warning_household_mismatch"
+    PREVIOUS_CASE_MISMATCH = "previous_case_mismatch"
     INVALID_VOTES = "invalid_votes"
     DATE_IN_FUTURE = "date_in_future"
     DATE_TOO_FAR_BACK = "date_too_far_back"
@@ -96,4 +99,6 @@ ADVICE: dict[str, str] = {
     _C.INVALID_VOTES: "请核对参会人数、同意票和反对票。",
     _C.REASON_REQUIRED: "请写明退回理由,便于村里和农户了解原因。",
     _C.INVALID_RISK_TYPES: "请选择 1 至 5 项风险类型。",
+    _C.PREVIOUS_CASE_NOT_REFUSED: "只有未纳入(被退回)的记录可以重新上报。",
+    _C.PREVIOUS_CASE_CONTINUED: "该记录已重新上报过,请在新的记录上继续办理。",
 }

@@ -115,6 +115,8 @@ class ResolveObjectionForm(ActionForm):
 
 class ReportForm(forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput, max_value=INT64_MAX)
+    # A re-report: the refused case this one continues.
+    previous = forms.IntegerField(widget=forms.HiddenInput, max_value=INT64_MAX, required=False)
     channel = forms.ChoiceField(label="发现渠道", choices=Channel.choices)
     category = forms.ChoiceField(label="监测对象类别", choices=Category.choices)
     risk_types = forms.MultipleChoiceField(

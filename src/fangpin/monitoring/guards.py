@@ -7,7 +7,9 @@ workflow table names which guards run on which transition; tests import `GuardCo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -46,8 +48,45 @@ Guard = Callable[[GuardContext], None]
 # --- household facts the guards decide on -------------------------------------------------
 
 
+# A page judging many cases at once (the advisory pre-check of a queue) remembers the policy
+# values it read and works on households whose incomes, guarantee and members are prefetched.
+_MEMO: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar("guard_memo", default=None)
+
+
+@contextmanager
+def memo() -> Iterator[None]:
+    """Within the block, each policy value (line, parameter) of a year is read once."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _remembered(key: str, year: int, read: Callable[[], Any]) -> Any:
+    store = _MEMO.get()
+    if store is None:
+        return read()
+    if (key, year) not in store:
+        store[(key, year)] = read()
+    return store[(key, year)]
+
+
+def policy_int(key: str, year: int) -> int:
+    return int(_remembered(key, year, lambda: parameter_int(key, year=year)))
+
+
+def _prefetched(household: Household, name: str) -> list[Any] | None:
+    cache: dict[str, Any] = getattr(household, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
 def latest_income(household: Household, on: dt.date | None = None) -> IncomeRecord | None:
     """The income the decision of day `on` rests on: the latest recorded by then."""
+    cached = _prefetched(household, "incomes")
+    if cached is not None:
+        rows = [r for r in cached if on is None or r.recorded_on <= on]
+        return max(rows, key=lambda r: (r.year, r.recorded_on, r.id), default=None)
     records = household.incomes.all()
     if on is not None:
         records = records.filter(recorded_on__lte=on)
@@ -55,7 +94,7 @@ def latest_income(household: Household, on: dt.date | None = None) -> IncomeReco
 
 
 def line_for(record: IncomeRecord) -> Decimal | None:
-    return monitoring_line(record.year)
+    return _remembered("monitoring_line", record.year, lambda: monitoring_line(record.year))  # type: ignore[no-any-return]
 
 
 def per_capita_after_spending(record: IncomeRecord) -> Decimal:
@@ -82,26 +121,48 @@ def income_above_line(record: IncomeRecord | None, figure: Decimal | None = None
     return line is not None and value > line
 
 
+def _guarantee(household: Household) -> Guarantee | None:
+    if Household.guarantee.related.is_cached(household):  # type: ignore[attr-defined]
+        return getattr(household, "guarantee", None)
+    return Guarantee.objects.filter(household=household).first()
+
+
 def guarantees_assessed(household: Household) -> bool:
-    return Guarantee.objects.filter(household=household).exists()
+    return _guarantee(household) is not None
 
 
 def guarantees_met(household: Household) -> bool:
     """All of 两不愁三保障 and water met; a household never assessed is not known to meet them."""
-    row = Guarantee.objects.filter(household=household).first()
+    row = _guarantee(household)
     return row is not None and row.all_met
 
 
 def without_labour(household: Household) -> bool:
     """整户无劳动能力: every current member has lost or has no labour ability."""
-    labours = [m.person.labour for m in household.current_memberships()]
+    cached = _prefetched(household, "memberships")
+    memberships = (
+        [m for m in cached if m.ended_on is None]
+        if cached is not None
+        else household.current_memberships()
+    )
+    labours = [m.person.labour for m in memberships]
     return bool(labours) and all(labour in NO_LABOUR for labour in labours)
 
 
 def stable_since(household: Household, on: dt.date) -> dt.date | None:
     """Since when the household's dated income records (up to `on`) are all above the line."""
+    cached = _prefetched(household, "incomes")
+    records = (
+        sorted(
+            (r for r in cached if r.recorded_on <= on),
+            key=lambda r: (r.recorded_on, r.id),
+            reverse=True,
+        )
+        if cached is not None
+        else household.incomes.filter(recorded_on__lte=on).order_by("-recorded_on", "-id")
+    )
     since: dt.date | None = None
-    for record in household.incomes.filter(recorded_on__lte=on).order_by("-recorded_on", "-id"):
+    for record in records:
         if not income_above_line(record):
             break
         since = record.recorded_on
@@ -248,7 +309,7 @@ def all_guarantees_met(ctx: GuardContext) -> None:
 
 
 def monitored_long_enough(ctx: GuardContext) -> None:
-    months = parameter_int("elimination_min_months_monitored", year=ctx.today.year)
+    months = policy_int("elimination_min_months_monitored", ctx.today.year)
     identified = ctx.case.identified_on
     if identified is None or ctx.today < clock.add_months(identified, months):
         raise Conflict(
@@ -257,7 +318,7 @@ def monitored_long_enough(ctx: GuardContext) -> None:
 
 
 def income_stable_long_enough(ctx: GuardContext) -> None:
-    months = parameter_int("elimination_min_stable_months", year=ctx.today.year)
+    months = policy_int("elimination_min_stable_months", ctx.today.year)
     since = stable_since(ctx.case.household, ctx.today)
     if since is None or ctx.today < clock.add_months(since, months):
         shown = f"(自 {since:%Y年%m月%d日} 起)" if since else ""

@@ -125,6 +125,16 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # A re-report after a refusal: the refused case this one continues (what it recorded is
+    # carried over, see `services.case_create`).
+    previous_case = models.ForeignKey(
+        "self",
+        verbose_name="前次上报",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_cases",
+    )
     discovered_on = models.DateField("发现日期")
     deadline = models.DateField("纳入监测时限")
     deadline_provisional = models.BooleanField("时限为暂定", default=False)

@@ -37,6 +37,13 @@ class CaseIn(Schema):
         None,
         description="上报日期(默认今天;不晚于今天,最多补录 backdate_max_days 天;时限由此起算)",
     )
+    previous_case_id: Id | None = Field(
+        None,
+        description=(
+            "重新上报:被退回(未纳入)的同一户记录的 id。新记录与之关联,并沿用其已登记的"
+            "情况说明、入户核实情况、信息比对和部门证据"
+        ),
+    )
 
     @field_validator("description", mode="before")
     @classmethod
@@ -252,9 +259,21 @@ class ComparisonOut(Schema):
     fields: list[FieldOut]
 
 
+class PrecheckOut(Schema):
+    code: str = Field(description="该环节届时拒绝的代码(与 409 的 code 相同)")
+    detail: str
+    step: str = Field(description="届时拒绝的环节(操作名),如 approve_county")
+
+
 class CaseOut(CaseItemOut):
     description: str
     warning_id: int | None
+    previous_case_id: int | None = Field(description="重新上报时:被退回的前次记录")
+    next_case_id: int | None = Field(description="被退回后重新上报的记录(无则为空)")
+    precheck: list[PrecheckOut] = Field(
+        description="提前预审(仅提示,不拒绝):按今天的数据,后续环节将不予通过的原因"
+    )
+    suggested_category: str = Field(description="按该户数据建议的监测对象类别")
     notice_starts_on: dt.date | None
     notice_ends_on: dt.date | None
     identified_on: dt.date | None

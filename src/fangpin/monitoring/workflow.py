@@ -320,6 +320,9 @@ OTHER_BODY_LABELS: dict[str, str] = {
     "period": "数据期间",
     "rule_titles": "触发规则",
     "finding": "筛查发现",
+    "previous_category": "前次上报类别",
+    "previous_reason": "前次未纳入理由",
+    "findings": "前次入户核实情况",
 }
 
 

@@ -13,6 +13,7 @@ PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
     "elimination_min_stable_months": (Decimal(6), "风险消除前收入稳定最少月数", "月"),
     "elimination_min_months_monitored": (Decimal(2), "纳入监测后最少月数方可消除", "月"),
     "backdate_max_days": (Decimal(30), "办理日期最多可补录天数", "天"),
+    "refusal_followup_days": (Decimal(30), "未纳入或退回的记录在村级待办中提示天数", "天"),
     "self_report_acceptance_working_days": (Decimal(2), "农户申报受理时限", "工作日"),
     # Screening thresholds (DOMAIN §5)
     "medical_out_of_pocket_yuan": (Decimal(20000), "医保:年度个人自付超过", "元"),

@@ -169,11 +169,13 @@ def batch_create(
     file: File[UploadedFile],
     source: str = Form(..., max_length=16),
     period: str = Form(..., max_length=16),
-    engine: str = Form("duckdb", max_length=16),
+    engine: str = Form(
+        "", max_length=16, description="duckdb | spark;默认为服务器设置 FANGPIN_SCREENING_ENGINE"
+    ),
 ) -> Status:
     """Upload a department file (csv, xlsx, parquet); it is screened in the background."""
     batch = services.batch_upload(
-        user=request.auth, source=source, period=period, file=file, engine=engine
+        user=request.auth, source=source, period=period, file=file, engine=engine or None
     )
     batch.refresh_from_db()
     return Status(202, {"id": batch.pk, "status": batch.status})

@@ -18,6 +18,20 @@ class Column:
     label: str
     type: ColumnType
     choices: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.type, "文本")
+
+    @property
+    def sample(self) -> str:
+        """A value as the department would write it (the page and the template show it)."""
+        if self.example:
+            return self.example
+        if self.choices:
+            return self.choices[0]
+        return TYPE_EXAMPLES.get(self.type, "")
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,7 @@ SOURCES: dict[str, SourceSpec] = {
             (
                 _ID,
                 _NAME,
-                Column("category", "残疾类别", "text"),
+                Column("category", "残疾类别", "text", example="肢体残疾"),
                 Column("grade", "残疾等级", "grade"),
                 Column("issued_on", "发证日期", "date"),
             ),
@@ -106,7 +120,7 @@ SOURCES: dict[str, SourceSpec] = {
             (
                 _ID,
                 _NAME,
-                Column("disaster", "灾害类型", "text"),
+                Column("disaster", "灾害类型", "text", example="洪涝"),
                 Column("loss", "损失金额", "money"),
                 Column("occurred_on", "发生日期", "date"),
             ),
@@ -116,9 +130,21 @@ SOURCES: dict[str, SourceSpec] = {
 }
 
 TYPE_LABELS: dict[str, str] = {
+    "id": "身份证号(18位,文本格式)",
+    "text": "文本",
     "date": "日期",
     "money": "金额(数字)",
     "bool": "是/否",
     "grade": "等级(1-4)",
     "choice": "规定取值",
+}
+
+# An example value by type (the file specification on the upload page and the templates).
+TYPE_EXAMPLES: dict[str, str] = {
+    "id": "410421198001011234",
+    "text": "张三",
+    "date": "2026-03-15",
+    "money": "1250.50",
+    "bool": "是",
+    "grade": "2",
 }

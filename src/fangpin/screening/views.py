@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fangpin.accounts.models import User
 from fangpin.core.errors import BadValue, FangpinError
+from fangpin.core.excel import write_sheet
 from fangpin.core.idcard import mask
 from fangpin.regions.selectors import region_children, region_columns, region_get
 from fangpin.web.pages import request_user
@@ -21,6 +24,7 @@ from fangpin.web.pages import request_user
 from . import selectors, services
 from .models import Batch, Source, Warning
 from .rules import rule_labels
+from .sources import SOURCES
 
 
 @login_required
@@ -38,7 +42,6 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                 source=request.POST.get("source", ""),
                 period=request.POST.get("period", ""),
                 file=upload,
-                engine=request.POST.get("engine", "duckdb"),
             )
         except FangpinError as exc:
             error, status = exc.detail, exc.status
@@ -50,11 +53,39 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "sources": Source.choices,
+        "specs": list(SOURCES.values()),
         "may_upload": user.role in services.UPLOAD_ROLES,
         "error": error,
         "form": request.POST,
     }
     return render(request, "screening/batch_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def batch_template(request: HttpRequest, source: str) -> HttpResponse:
+    """A source's file template (xlsx): the Chinese headers, one example row; the ID column is
+    a text column so that Excel keeps all 18 digits."""
+    spec = SOURCES.get(source)
+    if spec is None:
+        raise Http404("未知的数据来源")
+    buffer = io.BytesIO()
+    columns = spec.columns
+    write_sheet(
+        buffer,
+        headers=[c.label for c in columns],
+        rows=[[c.sample for c in columns]],
+        title=spec.label,
+        text_columns=[i for i, c in enumerate(columns) if c.type in ("id", "text")],
+        widths={i: 22 if c.type == "id" else 14 for i, c in enumerate(columns)},
+    )
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = quote(f"{spec.label}数据模板_{spec.code}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 @login_required
@@ -162,12 +193,14 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     user = request_user(request)
     warning = selectors.warning_get(user=user, warning_id=warning_id)
     from fangpin.monitoring.models import Category, RiskType
+    from fangpin.monitoring.precheck import suggested_category
 
     context = {
         "row": _row(warning, user, timezone.localdate()),
         "w": warning,
         "may_act": user.role in services.ACT_ROLES and warning.status == Warning.Status.OPEN,
         "categories": Category.choices,
+        "suggested": suggested_category(warning.household),
         "risk_types": RiskType.choices,
         "cases": list(warning.cases.all()),
     }

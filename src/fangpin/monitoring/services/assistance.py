@@ -59,10 +59,18 @@ def plan_set(*, user: User, case_id: int, **values: str) -> Plan:
     unknown = set(values) - set(PLAN_FIELDS)
     if unknown:
         raise BadValue(f"未知字段:{'、'.join(sorted(unknown))}", code="invalid_field")
-    plan, _ = Plan.objects.select_for_update().get_or_create(household=case.household)
+    plan = Plan.objects.select_for_update().filter(household=case.household).first()
+    if plan is None:
+        plan = Plan(household=case.household)
+    cleaned = {}
     for key, value in values.items():
         text = (value or "").strip()
-        setattr(plan, key, clean_phone(text, PHONE_LABELS[key]) if key in PHONE_LABELS else text)
+        cleaned[key] = clean_phone(text, PHONE_LABELS[key]) if key in PHONE_LABELS else text
+    changed = {k: v for k, v in cleaned.items() if getattr(plan, k) != v}
+    if not changed:
+        return plan  # an unchanged save changes nothing: no history row, no event
+    for key, value in changed.items():
+        setattr(plan, key, value)
     plan.save()
     _event(case=case, user=user, action="plan", from_state=case.state, body=dict(values))
     return plan

@@ -20,7 +20,7 @@ from fangpin.screening.models import Warning
 from .. import clock, dates, workflow
 from ..error_codes import MonitoringErrorCode as Code
 from ..guards import GuardCode, GuardContext
-from ..models import Case, Category, Channel
+from ..models import Case, CaseEvent, Category, Channel, State
 from .common import _choice, _event, _jsonable, check_risk_types_fit, clean_risk_types
 
 # --- opening a case -------------------------------------------------------------------------
@@ -36,11 +36,17 @@ def case_create(
     description: str = "",
     warning: Warning | None = None,
     reported_on: dt.date | None = None,
+    previous_case: Case | None = None,
 ) -> Case:
     """Open a case (state `reported`) with its inclusion deadline in working days.
 
     `reported_on` (default today) is the day the household was reported; the deadline counts
     from it, or from the warning's day if that is earlier.
+
+    `previous_case`: a re-report after a refusal (未纳入) of the same household, with the
+    corrected category. The new case is linked to it and carries over what it recorded: the
+    description (when none is given), the verification findings, the 信息比对 and the
+    department evidence, so nothing is typed twice.
 
     Works inside a caller's transaction (screening opens cases from warnings): the insert runs
     in a savepoint, so a refused case leaves the caller's transaction usable.
@@ -58,10 +64,18 @@ def case_create(
     check_risk_types_fit(household, codes, reported)
     if warning is not None and warning.household_id != household.pk:
         raise BadValue("预警与农户不一致", code=Code.WARNING_HOUSEHOLD_MISMATCH)
+    if previous_case is not None and previous_case.household_id != household.pk:
+        raise BadValue("前次上报的记录与农户不一致", code=Code.PREVIOUS_CASE_MISMATCH)
 
     with transaction.atomic():
         # Lock the household so two reports of one household queue up behind each other.
         Household.objects.select_for_update().filter(pk=household.pk).first()
+        carried: dict[str, Any] = {}
+        if previous_case is not None:
+            previous_case = Case.objects.select_for_update().get(pk=previous_case.pk)
+            carried = _carried_over(previous_case)
+            if not description:
+                description = previous_case.description
         if Case.objects.open().filter(household=household).exists():
             raise Conflict(
                 "该户已有正在办理或监测中的记录,不能重复纳入",
@@ -88,6 +102,8 @@ def case_create(
                     risk_types=codes,
                     description=description,
                     warning=warning,
+                    previous_case=previous_case,
+                    comparison=previous_case.comparison if previous_case else None,
                     discovered_on=discovered,
                     deadline=due.due_on,
                     deadline_provisional=due.provisional,
@@ -115,9 +131,46 @@ def case_create(
                 "description": description,
                 "warning_id": warning.pk if warning else None,
                 dates.REPORT_DAY: reported.isoformat(),
+                **carried,
             },
         )
+        if previous_case is not None:
+            _copy_evidence(previous_case, case)
     return case
+
+
+def _carried_over(previous: Case) -> dict[str, Any]:
+    """What the refused case recorded that its re-report keeps (refuses what cannot go on)."""
+    if previous.state != State.REJECTED:
+        raise Conflict(
+            "只有未纳入(被退回)的记录可以重新上报", code=GuardCode.PREVIOUS_CASE_NOT_REFUSED
+        )
+    if previous.next_cases.exists():
+        raise Conflict("该记录已重新上报过", code=GuardCode.PREVIOUS_CASE_CONTINUED)
+    carried: dict[str, Any] = {
+        "previous_case_id": previous.pk,
+        "previous_category": previous.category,
+        "previous_reason": previous.rejected_reason,
+    }
+    verify = previous.events.filter(action="verify").order_by("-id").first()
+    if verify is not None and verify.body.get("findings"):
+        carried["findings"] = verify.body["findings"]
+    return carried
+
+
+def _copy_evidence(previous: Case, case: Case) -> None:
+    """Department evidence attached to the refused case goes on with the new one."""
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            actor=e.actor,
+            action=e.action,
+            from_state=case.state,
+            to_state=case.state,
+            body={**e.body, "carried_from_case_id": previous.pk},
+        )
+        for e in previous.events.filter(action="department_evidence").order_by("id")
+    )
 
 
 # --- acting on a case -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from fangpin.core.idcard import mask, mask_phone
 from fangpin.registry import selectors as registry_selectors
 from fangpin.web.pages import Outcome, request_user, submit
 
-from .. import clock, dates, notices, selectors, services, workflow
+from .. import clock, dates, notices, precheck, selectors, services, workflow
 from ..error_codes import ADVICE
 from ..forms import MeasureForm, PlanForm, ReportForm
 from ..guards import GuardCode
@@ -38,6 +38,7 @@ _CHOICES: dict[str, Any] = {
     "mode": EliminationMode,
     "channel": Channel,
     "category": Category,
+    "previous_category": Category,
     "type": MeasureType,
     "status": MeasureStatus,
 }
@@ -143,6 +144,26 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         or any(e.action == "publicize" for e in case.events.all()),
         "latest_income": registry_selectors.household_latest_income(household=household),
         "comparison": case.comparison,
+        **_advice_context(case, user, today),
+    }
+
+
+def _advice_context(case: Case, user: User, today: Any) -> dict[str, Any]:
+    """The advisory pre-check, the suggested category and the way on after a refusal."""
+    findings = precheck.precheck(case, user, today)
+    suggestion = precheck.suggested_category(case.household, today)
+    next_case = case.next_cases.first()
+    return {
+        "precheck": findings,
+        "suggested_category": suggestion,
+        "suggested_label": Category(suggestion).label,
+        "suggestion_differs": suggestion != case.category
+        and case.state in IDENTIFICATION_STATES | {State.REJECTED},
+        "next_case": next_case,
+        "may_re_report": case.state == State.REJECTED
+        and next_case is None
+        and user.role in workflow.REPORT_ROLES
+        and registry_selectors.household_open_case(household=case.household) is None,
     }
 
 
@@ -211,15 +232,30 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
 # ---------------------------------------------------------------------------- report
 
 
+def _previous_case(request: HttpRequest, user: User) -> Case | None:
+    """The refused case a re-report continues (?previous=ID or the form's field)."""
+    raw = request.POST.get("previous") or request.GET.get("previous")
+    if not raw or not raw.isdigit():
+        return None
+    try:
+        return selectors.case_get(user=user, case_id=int(raw))
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
 @login_required
 def case_report(request: HttpRequest) -> HttpResponse:
-    """Report a household (from its page, ?household=ID, or found by a search here)."""
+    """Report a household (from its page, ?household=ID, or found by a search here), or
+    re-report a refused case (?previous=ID) with what it recorded carried over."""
     user = request_user(request)
     if user.role not in workflow.REPORT_ROLES:
         raise PermissionDenied("您的角色不能上报监测对象")
+    previous = _previous_case(request, user)
     raw = request.POST.get("household") or request.GET.get("household")
     household = None
-    if raw and raw.isdigit():
+    if previous is not None:
+        household = previous.household
+    elif raw and raw.isdigit():
         try:
             household = registry_selectors.household_get(user=user, household_id=raw)
         except NotFound as exc:
@@ -238,6 +274,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
                 risk_types=data["risk_types"],
                 description=data["description"],
                 reported_on=data.get("reported_on"),
+                previous_case=previous,
             ),
             on_form=False,
         )
@@ -250,8 +287,13 @@ def case_report(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"channel": Channel.CADRE_VISIT}
         if household is not None:
             initial["household"] = household.pk
-            initial["category"] = (
-                Category.UNSTABLE if household.is_alleviated else Category.MARGINAL
+            initial["category"] = precheck.suggested_category(household)
+        if previous is not None:
+            initial.update(
+                previous=previous.pk,
+                channel=previous.channel,
+                risk_types=list(previous.risk_types),
+                description=previous.description,
             )
         form = ReportForm(initial=initial)
     q = request.GET.get("q", "").strip()
@@ -269,6 +311,8 @@ def case_report(request: HttpRequest) -> HttpResponse:
             "q": q,
             "found": found,
             "open_case": open_case,
+            "previous": previous,
+            "suggested": precheck.suggested_category(household) if household else "",
         },
         status=status,
     )

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
-from django.db.models import Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -24,11 +24,12 @@ from fangpin.screening import selectors as screening_selectors
 from fangpin.screening.models import Warning
 from fangpin.web.pages import request_user
 
-from .. import clock, selectors, workflow
+from .. import clock, guards, precheck, selectors, workflow
 from ..models import (
     IDENTIFICATION_STATES,
     IDENTIFIED_STATES,
     Case,
+    CaseEvent,
     Category,
     RiskType,
     State,
@@ -68,6 +69,8 @@ class Row:
     overdue: bool
     actions: list[tuple[str, str]]
     regions: list[str] = field(default_factory=list)
+    # The advisory pre-check in one line ("县级审定时将不予通过:…;建议类别:…").
+    advice: str = ""
 
     @property
     def identifying(self) -> bool:
@@ -75,19 +78,80 @@ class Row:
         return self.case.state in IDENTIFICATION_STATES
 
 
-def _rows(cases: list[Case], user: User, today: dt.date) -> list[Row]:
+def _rows(cases: list[Case], user: User, today: dt.date, *, advise: bool = False) -> list[Row]:
     """The rows of a case table, with the county / township / village names below the user's
-    own region (one query for the page)."""
+    own region (one query for the page); `advise`: with the advisory pre-check of each."""
     columns = region_columns(above=user.region_prefix or "", villages=[c.village_id for c in cases])
-    return [
-        Row(
-            case=c,
-            overdue=selectors.is_overdue(c, today),
-            actions=[(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed_actions(c, user)],
-            regions=columns.get(c.village_id, []),
-        )
-        for c in cases
-    ]
+    if advise:
+        precheck.prefetch_facts(cases)
+    with guards.memo():
+        return [
+            Row(
+                case=c,
+                overdue=selectors.is_overdue(c, today),
+                actions=[(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed_actions(c, user)],
+                regions=columns.get(c.village_id, []),
+                advice=_advice(c, user, today) if advise else "",
+            )
+            for c in cases
+        ]
+
+
+def _advice(case: Case, user: User, today: dt.date) -> str:
+    suggestion = (
+        precheck.suggested_category(case.household, today)
+        if case.state in IDENTIFICATION_STATES
+        else None
+    )
+    return precheck.summary(precheck.precheck(case, user, today), suggestion, case.category)
+
+
+@dataclass
+class Returned:
+    """A case refused (未纳入) or an elimination sent back, for the village to take up again."""
+
+    case: Case
+    reason: str
+    refused: bool  # identification refused (re-report) rather than elimination sent back
+    suggested_label: str = ""
+
+
+def _returned(user: User, today: dt.date) -> tuple[int, list[Returned]]:
+    """Cases refused or sent back within `refusal_followup_days` and not yet taken up again:
+    a refused household with no case since, an elimination sent back and not proposed again."""
+    days = parameter_int("refusal_followup_days", year=today.year)
+    since = today - dt.timedelta(days=days)
+    steps = CaseEvent.objects.filter(
+        case=OuterRef("pk"), action__in=[*workflow.ACTIONS, "report"]
+    ).order_by("-id")
+    open_case = Case.objects.open().filter(household=OuterRef("household"))
+    qs = (
+        selectors.case_list(user=user)
+        .filter(state__in=[State.REJECTED, State.MONITORED])
+        .annotate(last_step=Subquery(steps.values("action")[:1]))
+        .filter(last_step="reject", updated_at__date__gte=since)
+        .exclude(Q(state=State.REJECTED) & (Q(next_cases__isnull=False) | Exists(open_case)))
+        .order_by("-updated_at", "-id")
+    )
+    cases = list(qs[:QUEUE_LIMIT])
+    reasons: dict[int, str] = {}
+    for event in CaseEvent.objects.filter(case__in=cases, action="reject").order_by("id"):
+        reasons[event.case_id] = str(event.body.get("reason", ""))
+    precheck.prefetch_facts(cases)
+    out = []
+    with guards.memo():
+        for c in cases:
+            refused = c.state == State.REJECTED
+            suggestion = precheck.suggested_category(c.household, today) if refused else c.category
+            out.append(
+                Returned(
+                    case=c,
+                    reason=reasons.get(c.pk) or c.rejected_reason,
+                    refused=refused,
+                    suggested_label=Category(suggestion).label if suggestion != c.category else "",
+                )
+            )
+    return qs.count(), out
 
 
 # The dashboard's 纳入监测户数: every case that reached county approval.
@@ -115,7 +179,7 @@ def todo(request: HttpRequest) -> HttpResponse:
             waiting |= ~Q(objection="")  # an objection heard during the notice, to resolve
         qs = _oldest_overdue_first(selectors.case_list(user=user).filter(waiting), today)
         context["case_count"] = qs.count()
-        context["case_rows"] = _rows(list(qs[:QUEUE_LIMIT]), user, today)
+        context["case_rows"] = _rows(list(qs[:QUEUE_LIMIT]), user, today, advise=True)
         context["overdue_count"] = qs.filter(selectors.overdue_q(today)).count()
     if user.role == Role.VILLAGE:
         warnings = screening_selectors.warning_list(user=user, status=Warning.Status.OPEN)
@@ -132,6 +196,7 @@ def todo(request: HttpRequest) -> HttpResponse:
         context["review_count"] = review.count()
         context["review_months"] = months
         context["review"] = list(review.order_by("identified_on", "id")[:QUEUE_LIMIT])
+        context["returned_count"], context["returned"] = _returned(user, today)
     context["queue_limit"] = QUEUE_LIMIT
     context["may_report"] = user.role in workflow.REPORT_ROLES
     return render(request, "monitoring/todo.html", context)

@@ -36,14 +36,23 @@ def guarantees_set(
     if grade not in HousingGrade.values:
         raise BadValue("住房鉴定等级应为 A、B、C 或 D", code=INVALID_CHOICE)
     guarantee = Guarantee.objects.select_for_update().filter(household=household).first()
+    values = {
+        "food_ok": food_ok,
+        "clothing_ok": clothing_ok,
+        "education_ok": education_ok,
+        "medical_ok": medical_ok,
+        "housing_grade": grade,
+        "water_ok": water_ok,
+    }
     if guarantee is None:
         guarantee = Guarantee(household=household)
-    guarantee.food_ok = food_ok
-    guarantee.clothing_ok = clothing_ok
-    guarantee.education_ok = education_ok
-    guarantee.medical_ok = medical_ok
-    guarantee.housing_grade = grade
-    guarantee.water_ok = water_ok
+    elif all(getattr(guarantee, k) == v for k, v in values.items()) and (
+        assessed_on is None or assessed_on == guarantee.assessed_on
+    ):
+        # An unchanged save changes nothing: not the day of the assessment, not its history.
+        return guarantee
+    for key, value in values.items():
+        setattr(guarantee, key, value)
     guarantee.assessed_on = assessed_on or _today()
     _save(guarantee, user)
     return guarantee

@@ -91,11 +91,17 @@ def household_update(
 ) -> Household:
     """Change the household's own facts (address, phone, 脱贫户 flag)."""
     household = _writable_household(user, household_id)
+    changes: dict[str, Any] = {}
     if address is not None:
-        household.address = " ".join(address.split())
+        changes["address"] = " ".join(address.split())
     if phone is not None:
-        household.phone = clean_phone(phone)
+        changes["phone"] = clean_phone(phone)
     if is_alleviated is not None:
-        household.is_alleviated = is_alleviated
+        changes["is_alleviated"] = is_alleviated
+    changes = {k: v for k, v in changes.items() if getattr(household, k) != v}
+    if not changes:
+        return household  # an unchanged save changes nothing and records nothing
+    for key, value in changes.items():
+        setattr(household, key, value)
     _save(household, user)
     return household

@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -36,7 +37,7 @@ def batch_upload(
     period: str,
     file: UploadedFile | Path,
     original_name: str | None = None,
-    engine: str = "duckdb",
+    engine: str | None = None,
     enqueue: bool = True,
 ) -> Batch:
     """Check a department file and queue it for screening.
@@ -50,6 +51,8 @@ def batch_upload(
     if source not in Source.values:
         raise BadValue(f"未知的数据来源:{source}", code="unknown_source")
     period_bounds(period)
+    # The engine is the operator's setting (FANGPIN_SCREENING_ENGINE) unless a caller names one.
+    engine = engine or settings.FANGPIN_SCREENING_ENGINE
     if engine not in ENGINES:
         raise BadValue("筛查引擎只能是 duckdb 或 spark", code="invalid_engine")
     region_id = user.region_id if user is not None else _top_region()

@@ -43,11 +43,17 @@ def warning_dismiss(*, user: User, warning: Warning, reason: str) -> Warning:
 def warning_open_case(
     *, user: User, warning: Warning, category: str, risk_types: Iterable[str]
 ) -> Any:
-    """Open a monitoring case from a warning (channel department_warning), linked both ways."""
+    """Open a monitoring case from a warning (channel department_warning), linked both ways.
+
+    Without a `category`, the one the household's data supports (脱贫户 or not, income, rigid
+    spending) is taken, not always 脱贫不稳定户."""
+    from fangpin.monitoring.precheck import suggested_category
     from fangpin.monitoring.services import case_create
 
     with transaction.atomic():
         locked = _open_for_update(user, warning)
+        if not category:
+            category = suggested_category(locked.household)
         return case_create(
             user=user,
             household=locked.household,

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         # Checked by batch_upload: an unknown source is bad input (exit 1, Chinese message).
         parser.add_argument("--source", required=True, help="数据来源:" + "、".join(Source.values))
         parser.add_argument("--period", required=True, help="数据期间 YYYY-MM")
-        parser.add_argument("--engine", default="duckdb", choices=ENGINES)
+        parser.add_argument(
+            "--engine", default=None, choices=ENGINES, help="默认为 FANGPIN_SCREENING_ENGINE"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
