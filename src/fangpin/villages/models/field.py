@@ -103,6 +103,9 @@ class GridHousehold(models.Model):
         verbose_name = "农户所在网格"
         verbose_name_plural = "农户所在网格"
 
+    def __str__(self) -> str:
+        return f"{self.household_id} → {self.grid_id}"
+
 
 class Visit(models.Model):
     """A grid worker's visit (入户走访) with the 八必访 checklist."""
@@ -139,6 +142,9 @@ class Visit(models.Model):
         verbose_name_plural = "走访记录"
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["household", "visited_on"], name="visit_household_day")]
+
+    def __str__(self) -> str:
+        return f"走访 {self.household_id} {self.visited_on}"
 
     @property
     def concerns(self) -> list[str]:
@@ -193,6 +199,9 @@ class SelfReport(models.Model):
         verbose_name_plural = "农户自主申报"
         ordering = ["deadline", "id"]
 
+    def __str__(self) -> str:
+        return f"申报 {self.receipt}"
+
 
 class PolicyLevel(models.TextChoices):
     NATIONAL = "national", "国家"
@@ -224,6 +233,9 @@ class Policy(models.Model):
         verbose_name_plural = "行业政策"
         ordering = ["department", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Liaison(models.Model):
     """A sector liaison (行业政策联络员) of a county or township, with name and phone."""
@@ -244,3 +256,6 @@ class Liaison(models.Model):
         verbose_name = "行业政策联络员"
         verbose_name_plural = "行业政策联络员"
         ordering = ["region_id", "sector", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sector} {self.name}"
