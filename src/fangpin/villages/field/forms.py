@@ -23,7 +23,7 @@ class VisitForm(forms.Form):
     )
     report = forms.BooleanField(label="发现风险,上报监测对象", required=False)
     category = forms.ChoiceField(
-        label="类别", choices=[("", "—")] + list(Category.choices), required=False
+        label="类别", choices=[("", "—"), *list(Category.choices)], required=False
     )
     risk_types = forms.MultipleChoiceField(
         label="风险类型",
