@@ -10,7 +10,9 @@ from ..models import CHECKLIST
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(
+        label="走访日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     met = forms.CharField(label="见到的人", max_length=64, initial="户主本人")
     concerns = forms.MultipleChoiceField(
         label="八必访:有以下情况的请勾选",
