@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from fangpin.core.deadlines import add_working_days
 from fangpin.monitoring import clock
@@ -182,6 +183,21 @@ def test_a_visit_records_the_checklist_and_reports_a_case_in_the_same_transactio
     )
     assert bad.status_code == 400 and Visit.objects.filter(household=home).count() == 1
 
+    # A visit refused after its case was opened takes the case back with it (one transaction).
+    other = make_household(clerk, BAOFENG_VILLAGE, is_alleviated=False)
+    refused = client.api(
+        "POST",
+        "/visits",
+        {
+            "household_id": other.pk,
+            "met": "<b>户主</b>",
+            "report_case": {"category": "marginal", "risk_types": ["01"]},
+        },
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "markup_not_allowed"
+    assert not Case.objects.filter(household=other).exists()
+    assert not Visit.objects.filter(household=other).exists()
+
     plain = client.api("POST", "/visits", {"household_id": home.pk, "met": "配偶"})
     assert plain.status_code == 201 and plain.json()["case_id"] is None
     listed = client.api("GET", "/visits", {"household_id": home.pk}).json()
@@ -286,6 +302,14 @@ def test_a_public_report_lands_in_the_village_queue_with_the_same_answer(anonymo
     assert first.status_code == second.status_code == third.status_code == 202
     assert set(first.json()) == set(second.json()) == {"receipt"}
     assert SelfReport.objects.filter(village_id=BAOFENG_VILLAGE).count() == 3
+    # A phone or browser posting without any cookie or token: no CSRF refusal either.
+    strict = Client(enforce_csrf_checks=True)
+    sent = strict.post(
+        f"/api/v1/public/villages/{BAOFENG_VILLAGE}/reports",
+        _report(),
+        content_type="application/json",
+    )
+    assert sent.status_code == 202
 
 
 def test_the_public_form_refuses_floods_oversize_script_and_unknown_villages(anonymous):
