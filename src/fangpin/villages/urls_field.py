@@ -5,6 +5,7 @@ from .field import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("grids/", views.grids, name="grids"),
     path("visits/", views.visits, name="visits"),
+    path("households/<int:household_id>/grid/", views.household_grid, name="household_grid"),
     path("households/<int:household_id>/visit/", views.visit_new, name="visit_new"),
     path(
         "households/<int:household_id>/unchanged/",

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from fangpin.monitoring import clock
 from fangpin.monitoring import services as monitoring
 from fangpin.monitoring.models import Case
-from fangpin.villages.field import services
+from fangpin.villages.field import selectors, services
 from fangpin.villages.field.qr import qr_code
 from fangpin.villages.models import SelfReport, Visit
 from tests.conftest import BAOFENG, BAOFENG_VILLAGE, CITY
@@ -183,3 +183,30 @@ def test_the_queue_and_catalogue_pages_export_excel(client, clerk, make_user):
     assert list(load_workbook(io.BytesIO(x.content)).active.values)[1][1] == "医疗救助"
     x = client.get(reverse("villages:policies") + "?format=xlsx&what=liaisons")
     assert list(load_workbook(io.BytesIO(x.content)).active.values)[1][2] == "刘洋"
+
+
+def test_a_grid_is_made_and_a_household_placed_from_the_grid_page(client, clerk):
+    home = make_household(clerk, BAOFENG_VILLAGE, is_alleviated=True, head_name="孙大成")
+    client.force_login(clerk)
+    page = client.get(reverse("villages:grids"))
+    assert "未划入网格的农户(1)" in page.text
+    made = client.post(
+        reverse("villages:grids"),
+        {
+            "name": "周庄二组",
+            "level": "group",
+            "region_code": BAOFENG_VILLAGE,
+            "worker_username": clerk.username,
+        },
+        follow=True,
+    )
+    assert "已建立网格「周庄二组」" in made.text
+    grid = selectors.grid_list(user=clerk).get(name="周庄二组")
+    placed = client.post(
+        reverse("villages:household_grid", args=[home.pk]), {"grid_id": grid.pk}, follow=True
+    )
+    assert "已划入「周庄二组」" in placed.text and "未划入网格的农户" not in placed.text
+    wrong = client.post(
+        reverse("villages:grids"), {"name": "x", "level": "county", "region_code": BAOFENG_VILLAGE}
+    )
+    assert "县级网格应建在" in wrong.text

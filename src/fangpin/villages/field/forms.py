@@ -6,7 +6,7 @@ from django import forms
 
 from fangpin.monitoring.models import Category, RiskType
 
-from ..models import CHECKLIST
+from ..models import CHECKLIST, GridLevel
 
 
 class VisitForm(forms.Form):
@@ -45,6 +45,20 @@ class VisitForm(forms.Form):
             if not data.get("risk_types"):
                 self.add_error("risk_types", "上报风险请选择风险类型")
         return data
+
+
+class GridForm(forms.Form):
+    name = forms.CharField(label="网格名称", max_length=64)
+    level = forms.ChoiceField(label="级别", choices=GridLevel.choices, initial=GridLevel.GROUP)
+    region_code = forms.CharField(label="区划代码", max_length=12)
+    parent_id = forms.TypedChoiceField(
+        label="上级网格", coerce=int, required=False, empty_value=None
+    )
+    worker_username = forms.CharField(label="网格员账号", max_length=150, required=False)
+
+    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["parent_id"].choices = [("", "—"), *parents]  # type: ignore[attr-defined]
 
 
 class PublicReportForm(forms.Form):

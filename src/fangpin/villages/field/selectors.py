@@ -30,6 +30,15 @@ def worker_grids(user: User) -> QuerySet[Grid]:
     return grid_list(user=user).filter(worker=user)
 
 
+def households_without_grid(*, user: User) -> QuerySet[Household]:
+    """Households of the region in no grid yet (every household belongs in one)."""
+    return (
+        scoped(Household.objects.select_related("village"), user)
+        .filter(grid_link__isnull=True)
+        .order_by("village_id", "number")
+    )
+
+
 def visit_list(
     *, user: User, region: str | None = None, household_id: int | None = None
 ) -> QuerySet[Visit]:

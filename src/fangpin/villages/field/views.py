@@ -25,7 +25,7 @@ from fangpin.web.pages import raise_refusal, request_user
 
 from ..models import CHECKLIST, SelfReport
 from . import selectors, services
-from .forms import AcceptForm, DismissForm, PublicReportForm, VisitForm
+from .forms import AcceptForm, DismissForm, GridForm, PublicReportForm, VisitForm
 from .qr import qr_svg
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,6 +73,18 @@ def grids(request: HttpRequest) -> HttpResponse:
         if g.level in services.HOUSEHOLD_GRID_LEVELS
     ]
     overall = None if covered else selectors.coverage(user=user, limit=LIST_LIMIT)
+    parents = [(g.pk, f"{g.name}({g.get_level_display()})") for g in all_grids[:LIST_LIMIT]]
+    form = GridForm(request.POST or None, parents=parents, initial={"region_code": user.region_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grid_create(user=user, **form.cleaned_data)
+        except FangpinError as exc:
+            raise_refusal(exc)
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, f"已建立网格「{form.cleaned_data['name']}」。")
+            return redirect("villages:grids")
+    unplaced = selectors.households_without_grid(user=user)
     return render(
         request,
         "villages/field/grids.html",
@@ -81,8 +93,38 @@ def grids(request: HttpRequest) -> HttpResponse:
             "overall": overall,
             "grids": all_grids[:LIST_LIMIT],
             "grid_count": all_grids.count(),
+            "form": form if user.role in services.FIELD_ROLES else None,
+            "unplaced": unplaced[:50],
+            "unplaced_count": unplaced.count(),
+            "village_grids": {
+                code: [
+                    (g.pk, g.name)
+                    for g in all_grids
+                    if g.region_id == code and g.level in services.HOUSEHOLD_GRID_LEVELS
+                ]
+                for code in {h.village_id for h in unplaced[:50]}
+            },
         },
     )
+
+
+@login_required
+@require_POST
+def household_grid(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    grid_id = request.POST.get("grid_id", "")
+    try:
+        link = services.household_grid_set(
+            user=request_user(request),
+            household_id=household.pk,
+            grid_id=int(grid_id) if grid_id.isdigit() else 0,
+        )
+    except FangpinError as exc:
+        raise_refusal(exc)
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"{household.head_name}户 已划入「{link.grid.name}」。")
+    return redirect("villages:grids")
 
 
 @login_required
