@@ -210,3 +210,23 @@ def test_a_grid_is_made_and_a_household_placed_from_the_grid_page(client, clerk)
         reverse("villages:grids"), {"name": "x", "level": "county", "region_code": BAOFENG_VILLAGE}
     )
     assert "县级网格应建在" in wrong.text
+
+
+def test_the_reporters_id_number_preselects_the_household_for_the_cadre_only(client, clerk):
+    from fangpin.core import idcrypt
+
+    home = make_household(clerk, BAOFENG_VILLAGE, head_name="钱多多")
+    stored = home.current_memberships().first().person.id_number
+    number = idcrypt.decrypt(stored) if idcrypt.is_encrypted(stored) else stored
+    report = services.self_report_receive(
+        village_code=BAOFENG_VILLAGE,
+        name="钱多多",
+        phone="13800000002",
+        description="缺钱",
+        id_number=number,
+    )
+    assert report.id_number != number  # stored encrypted
+    client.force_login(clerk)
+    page = client.get(reverse("villages:self_report", args=[report.pk]))
+    assert "找到本村农户:钱多多户" in page.text
+    assert page.context["accept"].initial == {"household": home.pk}

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q, QuerySet
 
 from fangpin.accounts.models import User
+from fangpin.core import idcrypt
 from fangpin.core.scoping import scoped
 from fangpin.monitoring import clock
 from fangpin.monitoring.models import ELIMINATION_STATES, Case, State
 from fangpin.policy.services import parameter_int
 from fangpin.regions.models import Level, Region
-from fangpin.registry.models import Household
+from fangpin.registry.models import Household, Person
 
 from ..models import Grid, Liaison, Policy, SelfReport, Visit
 
@@ -115,6 +116,23 @@ def coverage(
         visited=total - missing_count,
         not_visited=not_visited,
     )
+
+
+def reported_household(report: SelfReport) -> Household | None:
+    """The village household of the ID number the farmer gave, if any: shown to the village
+    cadre who handles the report (never to the reporter)."""
+    if not report.id_number:
+        return None
+    number = idcrypt.decrypt(report.id_number) if idcrypt.is_encrypted(report.id_number) else ""
+    person = Person.objects.with_id_number(number).first() if number else None
+    if person is None:
+        return None
+    membership = (
+        person.memberships.filter(ended_on__isnull=True, household__village_id=report.village_id)
+        .select_related("household")
+        .first()
+    )
+    return membership.household if membership else None
 
 
 def self_report_list(

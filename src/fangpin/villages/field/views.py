@@ -310,8 +310,11 @@ def self_report_handle(request: HttpRequest, report_id: int) -> HttpResponse:
         (h.pk, f"{h.head_name}户 · {h.number}")
         for h in Household.objects.filter(village_id=report.village_id).order_by("head_name")[:1000]
     ]
+    suggested = selectors.reported_household(report)
     accept = AcceptForm(
-        request.POST if request.POST.get("do") == "accept" else None, households=households
+        request.POST if request.POST.get("do") == "accept" else None,
+        households=households,
+        initial={"household": suggested.pk} if suggested else None,
     )
     dismiss = DismissForm(request.POST if request.POST.get("do") == "dismiss" else None)
     if request.method == "POST":
@@ -338,7 +341,13 @@ def self_report_handle(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(
         request,
         "villages/field/self_report.html",
-        {"report": report, "accept": accept, "dismiss": dismiss, "today": clock.today()},
+        {
+            "report": report,
+            "accept": accept,
+            "dismiss": dismiss,
+            "today": clock.today(),
+            "suggested": suggested,
+        },
     )
 
 
