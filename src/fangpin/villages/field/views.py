@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,9 +62,9 @@ def grids(request: HttpRequest) -> HttpResponse:
                 g.region.name,
                 g.parent.name if g.parent else "",
                 (g.worker.get_full_name() or g.worker.username) if g.worker else "",
-                g.links.count(),
+                g.households,
             ]
-            for g in all_grids[:5000]
+            for g in all_grids.annotate(households=Count("links"))[:5000]
         ]
         headers = ["网格", "级别", "区划", "上级网格", "网格员", "农户数"]
         return _xlsx(headers, rows, "网格.xlsx", "网格")
@@ -96,16 +97,20 @@ def grids(request: HttpRequest) -> HttpResponse:
             "form": form if user.role in services.FIELD_ROLES else None,
             "unplaced": unplaced[:50],
             "unplaced_count": unplaced.count(),
-            "village_grids": {
-                code: [
-                    (g.pk, g.name)
-                    for g in all_grids
-                    if g.region_id == code and g.level in services.HOUSEHOLD_GRID_LEVELS
-                ]
-                for code in {h.village_id for h in unplaced[:50]}
-            },
+            "village_grids": _village_grids(user, {h.village_id for h in unplaced[:50]}),
         },
     )
+
+
+def _village_grids(user: Any, villages: set[str]) -> dict[str, list[tuple[int, str]]]:
+    """The village- and group-level grids of these villages (one query)."""
+    out: dict[str, list[tuple[int, str]]] = {code: [] for code in villages}
+    rows = selectors.grid_list(user=user).filter(
+        region_id__in=villages, level__in=services.HOUSEHOLD_GRID_LEVELS
+    )
+    for g in rows:
+        out[g.region_id].append((g.pk, g.name))
+    return out
 
 
 @login_required
