@@ -230,3 +230,85 @@ def test_the_reporters_id_number_preselects_the_household_for_the_cadre_only(cli
     page = client.get(reverse("villages:self_report", args=[report.pk]))
     assert "找到本村农户:钱多多户" in page.text
     assert page.context["accept"].initial == {"household": home.pk}
+
+
+def test_the_catalogue_is_edited_in_the_page_and_an_edited_sample_is_no_longer_a_sample(
+    client, make_user, clerk
+):
+    from fangpin.villages.models import Liaison, Policy
+
+    city = make_user("city", CITY, "city-admin")
+    county = make_user("county", BAOFENG, "bf-admin")
+    sample = Policy.objects.create(
+        region_id=CITY,
+        department="市民政局",
+        title="临时救助",
+        level="city",
+        eligibility="困难家庭",
+        benefit="救助金",
+        how_to_apply="乡镇申请",
+        sample=True,
+    )
+    client.force_login(county)
+    page = client.get(reverse("villages:policies"))
+    assert (
+        "临时救助" in page.text
+        and reverse("villages:policy_edit", args=[sample.pk]) not in page.text
+    )
+    assert client.get(reverse("villages:policy_edit", args=[sample.pk])).status_code == 404
+    made = client.post(
+        reverse("villages:policies"),
+        {
+            "do": "policy",
+            "department": "县教育局",
+            "title": "县级助学金",
+            "level": "county",
+            "eligibility": "脱贫家庭学生",
+            "benefit": "每年1000元",
+            "how_to_apply": "学校申请",
+        },
+        follow=True,
+    )
+    assert "已登记政策「县级助学金」" in made.text
+    added = client.post(
+        reverse("villages:policies"),
+        {
+            "do": "liaison",
+            "sector": "教育",
+            "region_code": BAOFENG,
+            "name": "孙老师",
+            "phone": "13600001234",
+        },
+        follow=True,
+    )
+    assert "已登记联络员 孙老师" in added.text
+    liaison = Liaison.objects.get(name="孙老师")
+    client.post(
+        reverse("villages:liaison_edit", args=[liaison.pk]),
+        {"sector": "教育", "name": "孙老师", "phone": "13600005678"},
+    )
+    liaison.refresh_from_db()
+    assert liaison.phone == "13600005678" and liaison.history.count() == 2
+
+    client.force_login(city)
+    assert (
+        reverse("villages:policy_edit", args=[sample.pk])
+        in client.get(reverse("villages:policies")).text
+    )
+    client.post(
+        reverse("villages:policy_edit", args=[sample.pk]),
+        {
+            "department": "市民政局",
+            "title": "临时救助(2026年)",
+            "level": "city",
+            "eligibility": "困难家庭",
+            "benefit": "救助金",
+            "how_to_apply": "乡镇申请",
+        },
+    )
+    sample.refresh_from_db()
+    assert sample.title == "临时救助(2026年)" and not sample.sample and sample.history.count() == 2
+
+    client.force_login(clerk)
+    assert client.post(reverse("villages:policies"), {"do": "policy"}).status_code == 403
+    assert client.get(reverse("villages:policy_edit", args=[sample.pk])).status_code == 403

@@ -6,7 +6,7 @@ from django import forms
 
 from fangpin.monitoring.models import Category, RiskType
 
-from ..models import CHECKLIST, GridLevel
+from ..models import CHECKLIST, GridLevel, PolicyLevel
 
 
 class VisitForm(forms.Form):
@@ -84,3 +84,25 @@ class AcceptForm(forms.Form):
 
 class DismissForm(forms.Form):
     reason = forms.CharField(label="不予受理理由", max_length=500)
+
+
+class PolicyForm(forms.Form):
+    department = forms.CharField(label="行业部门", max_length=64)
+    title = forms.CharField(label="政策名称", max_length=200)
+    level = forms.ChoiceField(label="层级", choices=PolicyLevel.choices)
+    eligibility = forms.CharField(
+        label="享受条件", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    benefit = forms.CharField(
+        label="帮扶内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    how_to_apply = forms.CharField(
+        label="办理方式", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LiaisonForm(forms.Form):
+    sector = forms.CharField(label="行业", max_length=64)
+    region_code = forms.CharField(label="区划代码", max_length=12)
+    name = forms.CharField(label="姓名", max_length=32)
+    phone = forms.CharField(label="电话", max_length=20)

@@ -342,3 +342,44 @@ def liaison_create(*, user: User, sector: str, region_code: str, name: str, phon
 
 def _no_phone() -> str:
     raise BadValue("电话不能为空", code=Code.EMPTY_FIELD)
+
+
+POLICY_FIELDS = ("department", "title", "level", "eligibility", "benefit", "how_to_apply")
+POLICY_LABELS = {
+    "department": "行业部门",
+    "title": "政策名称",
+    "eligibility": "享受条件",
+    "benefit": "帮扶内容",
+    "how_to_apply": "办理方式",
+}
+
+
+def policy_update(*, user: User, policy_id: int, **fields: str) -> Policy:
+    """Edit a policy of the user's own region (a city policy by the city, ...). An edited
+    sample policy is no longer marked 示例: someone now stands behind its text."""
+    _require(user, CATALOGUE_ROLES, "维护政策目录")
+    with transaction.atomic():
+        policy = get_scoped(Policy.objects.select_for_update(), user, pk=policy_id)
+        if fields.get("level", policy.level) not in PolicyLevel.values:
+            raise BadValue("政策层级应为国家、省级、市级或县级", code=Code.INVALID_POLICY_LEVEL)
+        for name in POLICY_FIELDS:
+            if name in fields:
+                value = fields[name]
+                if name != "level":
+                    value = plain_text(value, POLICY_LABELS[name])
+                setattr(policy, name, value)
+        policy.sample = False
+        policy.save()
+    return policy
+
+
+def liaison_update(*, user: User, liaison_id: int, sector: str, name: str, phone: str) -> Liaison:
+    _require(user, CATALOGUE_ROLES, "维护联络员")
+    with transaction.atomic():
+        liaison = get_scoped(Liaison.objects.select_for_update(), user, pk=liaison_id)
+        liaison.sector = plain_text(sector, "行业")
+        liaison.name = plain_text(name, "姓名")
+        liaison.phone = clean_phone(phone, "电话") or _no_phone()
+        liaison.sample = False
+        liaison.save()
+    return liaison

@@ -24,9 +24,17 @@ from fangpin.monitoring.models import Plan
 from fangpin.registry.models import Household
 from fangpin.web.pages import raise_refusal, request_user
 
-from ..models import CHECKLIST, SelfReport
+from ..models import CHECKLIST, Liaison, Policy, SelfReport
 from . import selectors, services
-from .forms import AcceptForm, DismissForm, GridForm, PublicReportForm, VisitForm
+from .forms import (
+    AcceptForm,
+    DismissForm,
+    GridForm,
+    LiaisonForm,
+    PolicyForm,
+    PublicReportForm,
+    VisitForm,
+)
 from .qr import qr_svg
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -383,10 +391,110 @@ def policies(request: HttpRequest) -> HttpResponse:
         ]
         headers = ["行业部门", "政策名称", "层级", "享受条件", "帮扶内容", "办理方式", "备注"]
         return _xlsx(headers, rows, "行业政策.xlsx", "行业政策")
+    editor = user.role in services.CATALOGUE_ROLES
+    policy_form = PolicyForm(request.POST if request.POST.get("do") == "policy" else None)
+    liaison_form = LiaisonForm(
+        request.POST if request.POST.get("do") == "liaison" else None,
+        initial={"region_code": user.region_id},
+    )
+    if request.method == "POST":
+        if not editor:
+            raise PermissionDenied("您的角色不能维护政策目录")
+        try:
+            if policy_form.is_bound and policy_form.is_valid():
+                made = services.policy_create(user=user, **policy_form.cleaned_data)
+                messages.success(request, f"已登记政策「{made.title}」。")
+                return redirect("villages:policies")
+            if liaison_form.is_bound and liaison_form.is_valid():
+                x = services.liaison_create(user=user, **liaison_form.cleaned_data)
+                messages.success(request, f"已登记联络员 {x.name}。")
+                return redirect("villages:policies")
+        except FangpinError as exc:
+            raise_refusal(exc)
+            (policy_form if policy_form.is_bound else liaison_form).add_error(None, exc.detail)
+    own = user.region_prefix or "-"
     return render(
         request,
         "villages/field/policies.html",
-        {"policies": plist[:LIST_LIMIT], "liaisons": llist[:LIST_LIMIT], "region": region or ""},
+        {
+            "policies": _marked(plist[:LIST_LIMIT], own),
+            "liaisons": _marked(llist[:LIST_LIMIT], own),
+            "region": region or "",
+            "editor": editor,
+            "policy_form": policy_form,
+            "liaison_form": liaison_form,
+        },
+    )
+
+
+def _marked(rows: Any, own: str) -> list[Any]:
+    """The rows, each marked `editable` when it belongs to the user's own subtree."""
+    out = list(rows)
+    for row in out:
+        row.editable = row.region.prefix.startswith(own)
+    return out
+
+
+@login_required
+def policy_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
+    user = request_user(request)
+    if user.role not in services.CATALOGUE_ROLES:
+        raise PermissionDenied("您的角色不能维护政策目录")
+    try:
+        policy = get_scoped(Policy.objects.all(), user, pk=policy_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    form = PolicyForm(
+        request.POST or None, initial={k: getattr(policy, k) for k in services.POLICY_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(user=user, policy_id=policy.pk, **form.cleaned_data)
+        except FangpinError as exc:
+            raise_refusal(exc)
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "政策已修改。")
+            return redirect("villages:policies")
+    return render(
+        request, "villages/field/edit.html", {"form": form, "title": f"修改政策:{policy.title}"}
+    )
+
+
+@login_required
+def liaison_edit(request: HttpRequest, liaison_id: int) -> HttpResponse:
+    user = request_user(request)
+    if user.role not in services.CATALOGUE_ROLES:
+        raise PermissionDenied("您的角色不能维护联络员")
+    try:
+        liaison = get_scoped(Liaison.objects.select_related("region"), user, pk=liaison_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    initial = {
+        "sector": liaison.sector,
+        "region_code": liaison.region_id,
+        "name": liaison.name,
+        "phone": liaison.phone,
+    }
+    form = LiaisonForm(request.POST or None, initial=initial)
+    form.fields["region_code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_update(
+                user=user,
+                liaison_id=liaison.pk,
+                sector=form.cleaned_data["sector"],
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+            )
+        except FangpinError as exc:
+            raise_refusal(exc)
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "联络员已修改。")
+            return redirect("villages:policies")
+    return render(
+        request, "villages/field/edit.html", {"form": form, "title": f"修改联络员:{liaison.name}"}
     )
 
 
