@@ -50,6 +50,8 @@ class World:
             # No attachment is filed in this world: the download route answers its 404.
             "document_id": 1,
         }
+        if name == "report_id":  # a farmer's report of the village (issue 11), made on first use
+            values[name] = _self_report_id()
         return str(values[name])
 
     def fill(self, path: str) -> str:
@@ -62,6 +64,19 @@ class World:
         if path.startswith("/api/v1/screening"):
             return self.county
         return self.village
+
+
+def _self_report_id() -> int:
+    from fangpin.villages.field.services import self_report_receive
+    from fangpin.villages.models import SelfReport
+
+    found = SelfReport.objects.filter(status="pending").values_list("pk", flat=True).first()
+    if found is not None:
+        return found
+    made = self_report_receive(
+        village_code=BAOFENG_VILLAGE, name="李四", phone="13800000001", description="看病难"
+    )
+    return made.pk
 
 
 @pytest.fixture

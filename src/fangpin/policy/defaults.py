@@ -14,7 +14,8 @@ PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
     "elimination_min_months_monitored": (Decimal(2), "纳入监测后最少月数方可消除", "月"),
     "backdate_max_days": (Decimal(30), "办理日期最多可补录天数", "天"),
     "refusal_followup_days": (Decimal(30), "未纳入或退回的记录在村级待办中提示天数", "天"),
-    "self_report_acceptance_working_days": (Decimal(2), "农户申报受理时限", "工作日"),
+    "self_report_accept_working_days": (Decimal(2), "农户申报受理时限", "工作日"),
+    "visit_coverage_days": (Decimal(30), "网格员走访周期(未走访提醒)", "天"),
     # Screening thresholds (DOMAIN §5)
     "medical_out_of_pocket_yuan": (Decimal(20000), "医保:年度个人自付超过", "元"),
     "rural_disposable_income_prev_year": (Decimal(18697), "上年全省农村居民人均可支配收入", "元"),

@@ -23,6 +23,14 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("screening:batch_list", "部门数据", frozenset({"county", "department", "city"})),
     ("registry:import", "导入", frozenset({"village", "township", "county"})),
     ("dashboard:home", "统计", None),
+    # Village field work (issue 11, field half)
+    ("villages:grids", "网格走访", frozenset({"village", "township", "county"})),
+    (
+        "villages:self_reports",
+        "农户申报",
+        frozenset({"village", "township", "county", "city", "viewer"}),
+    ),
+    ("villages:policies", "政策", None),
 ]
 
 

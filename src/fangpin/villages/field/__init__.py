@@ -1,0 +1,1 @@
+"""Village work, field half: grids, visits (八必访), farmers' own reports, policies, liaisons."""
