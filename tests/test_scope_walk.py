@@ -31,6 +31,7 @@ from fangpin.api import api
 from fangpin.monitoring import services as monitoring
 from fangpin.registry import services as registry
 from fangpin.screening.models import Batch, Warning
+from fangpin.villages.board import services as village_board
 from tests.conftest import (
     BAOFENG,
     BAOFENG_TOWN,
@@ -67,6 +68,8 @@ class Foreign:
     warning: int
     batch: int
     document: int
+    problem: int = 0
+    census_round: int = 0
 
 
 @dataclass
@@ -172,7 +175,41 @@ ROUTES: dict[tuple[str, str], Call] = {
     # ---- village work, field half: grids, visits, public pages, self-reports (issue 11)
     #
     # ---- village work, board half: census rounds, problems, ratings (issue 11)
-    #
+    ("POST", "/census-rounds"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "第一轮围村普查",
+            "region_code": BAOFENG_TOWN,
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-03-31",
+        },
+    ),
+    ("GET", "/census-rounds"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/problems"): Call(
+        WRITE,
+        body=lambda f: {
+            "village_code": BAOFENG_VILLAGE,
+            "type": "housing",
+            "description": "房屋漏雨",
+            "responsible_unit": "住建局",
+            "deadline": "2026-04-30",
+        },
+    ),
+    ("GET", "/problems"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/problems/{problem_id}"): Call(DETAIL, {"problem_id": lambda f: f.problem}),
+    ("POST", "/problems/{problem_id}/actions/{action}"): Call(
+        WRITE,
+        {"problem_id": lambda f: f.problem, "action": lambda f: "rectify"},
+        body=lambda f: {"measures": "已维修"},
+    ),
+    ("GET", "/villages/{code}/rating"): Call(DETAIL, {"code": lambda f: BAOFENG_VILLAGE}),
+    ("PUT", "/villages/{code}/criteria/{key}"): Call(
+        WRITE,
+        {"code": lambda f: BAOFENG_VILLAGE, "key": lambda f: "leadership"},
+        body=lambda f: {"met": True},
+    ),
+    # A region outside the caller's answers 404, as /regions/{code} does.
+    ("GET", "/ratings"): Call(DETAIL, query={"region": BAOFENG}),
     # ---- programs (issue 12)
     #
     # ---- supervision (issue 13)
@@ -227,6 +264,24 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         kind="consent",
         file=SimpleUploadedFile("承诺书.pdf", b"%PDF-1.4 consent"),
     )
+    town_clerk = make_user("township", BAOFENG_TOWN, "baofeng-town-clerk")
+    census = village_board.round_create(
+        user=town_clerk,
+        name="宝丰周庄普查",
+        region_code=BAOFENG_TOWN,
+        starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    problem = village_board.problem_create(
+        user=clerk,
+        round_id=census.pk,
+        village_code=BAOFENG_VILLAGE,
+        household_id=home.pk,
+        type="housing",
+        description="房屋漏雨",
+        responsible_unit="住建局",
+        deadline=dt.date(2026, 4, 30),
+    )
     return Foreign(
         household=home.pk,
         case=case_.pk,
@@ -234,6 +289,8 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         warning=warning.pk,
         batch=batch.pk,
         document=document.pk,
+        problem=problem.pk,
+        census_round=census.pk,
     )
 
 
