@@ -163,8 +163,12 @@ def test_a_round_of_another_township_cannot_hold_the_problem(api_as):
     census = county.api(
         "POST",
         "/census-rounds",
-        {"name": "另一镇", "region_code": other_town, "starts_on": "2026-01-01",
-         "ends_on": "2026-01-31"},
+        {
+            "name": "另一镇",
+            "region_code": other_town,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-01-31",
+        },
     ).json()
     refused = county.api("POST", "/problems", _problem_body(round_id=census["id"]))
     assert refused.status_code == 400

@@ -58,9 +58,7 @@ def test_a_village_with_nothing_wrong_is_safe(reader, clerk):
 @pytest.mark.parametrize(
     "failed", [{"water_ok": False}, {"housing_grade": "C"}, {"medical_ok": False}]
 )
-def test_a_failed_guarantee_without_a_case_breaks_it_until_a_case_is_opened(
-    reader, clerk, failed
-):
+def test_a_failed_guarantee_without_a_case_breaks_it_until_a_case_is_opened(reader, clerk, failed):
     home = make_household(clerk, BAOFENG_VILLAGE, head_name="李水生")
     registry.guarantees_set(user=clerk, household_id=home.pk, **{**GOOD, **failed})
     body = rating(reader)
@@ -90,9 +88,7 @@ def test_a_case_past_its_deadline_breaks_it_until_it_moves_on(reader, clerk):
     )
     body = rating(reader)
     assert body["safe"] is False
-    assert [(r["code"], r["household_id"]) for r in body["reasons"]] == [
-        ("case_overdue", home.pk)
-    ]
+    assert [(r["code"], r["household_id"]) for r in body["reasons"]] == [("case_overdue", home.pk)]
     assert body["reasons"][0]["url"] == f"/monitoring/cases/{case.pk}/"
 
     monitoring.case_act(user=clerk, case_id=case.pk, action="reject", body={"reason": "收入稳定"})
@@ -157,9 +153,7 @@ def test_every_reason_is_listed_at_once(reader, clerk):
     assert codes == ["guarantee_failed", "problem_overdue", "warning_overdue"]
 
 
-def test_benchmark_needs_safe_and_every_criterion_confirmed_by_the_township(
-    reader, clerk, api_as
-):
+def test_benchmark_needs_safe_and_every_criterion_confirmed_by_the_township(reader, clerk, api_as):
     town = api_as("township", BAOFENG_TOWN)
     for key in ("leadership", "environment"):
         done = town.api("PUT", f"/villages/{BAOFENG_VILLAGE}/criteria/{key}", {"met": True})
