@@ -70,6 +70,7 @@ class Foreign:
     document: int
     problem: int = 0
     census_round: int = 0
+    problem_photo: int = 0
 
 
 @dataclass
@@ -202,6 +203,17 @@ ROUTES: dict[tuple[str, str], Call] = {
         {"problem_id": lambda f: f.problem, "action": lambda f: "rectify"},
         body=lambda f: {"measures": "已维修"},
     ),
+    ("POST", "/problems/{problem_id}/photos"): Call(
+        WRITE,
+        {"problem_id": lambda f: f.problem},
+        body=lambda f: {
+            "title": "现场照片",
+            "file": SimpleUploadedFile("现场.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        },
+    ),
+    ("GET", "/problems/{problem_id}/photos/{photo_id}"): Call(
+        DETAIL, {"problem_id": lambda f: f.problem, "photo_id": lambda f: f.problem_photo}
+    ),
     ("GET", "/villages/{code}/rating"): Call(DETAIL, {"code": lambda f: BAOFENG_VILLAGE}),
     ("PUT", "/villages/{code}/criteria/{key}"): Call(
         WRITE,
@@ -282,6 +294,12 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         responsible_unit="住建局",
         deadline=dt.date(2026, 4, 30),
     )
+    photo = village_board.problem_photo_add(
+        user=clerk,
+        problem_id=problem.pk,
+        file=SimpleUploadedFile("现场.pdf", b"%PDF-1.4 evidence"),
+        title="现场照片",
+    )
     return Foreign(
         household=home.pk,
         case=case_.pk,
@@ -291,6 +309,7 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         document=document.pk,
         problem=problem.pk,
         census_round=census.pk,
+        problem_photo=photo.pk,
     )
 
 
@@ -444,6 +463,8 @@ def _page_url(name: str, pattern: URLPattern, foreign: Foreign) -> str:
         "warning_id": foreign.warning,
         "batch_id": foreign.batch,
         "measure_id": foreign.measure,
+        "problem_id": foreign.problem,
+        "photo_id": foreign.problem_photo,
         "action": "verify",
         "chart": "all",
     }

@@ -52,6 +52,7 @@ class World:
             # No attachment is filed in this world: the download route answers its 404.
             "document_id": 1,
             "problem_id": self.problem_id,
+            "photo_id": 1,
         }
         return str(values[name])
 

@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from django.http.response import HttpResponseBase
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from fangpin.auth import AuthedRequest
 from fangpin.core.bounds import Id, LongText, Text16, Text32, Text100
+from fangpin.core.files.download import file_download
 
 from .board import selectors, services
 from .board.rating import REASON_LABELS, VillageRating, criteria_active
@@ -67,6 +70,13 @@ class HistoryOut(Schema):
     reason: str
 
 
+class PhotoOut(Schema):
+    id: int
+    title: str
+    url: str
+    uploaded_at: dt.datetime
+
+
 class ProblemOut(Schema):
     id: int
     round_id: int | None
@@ -88,6 +98,7 @@ class ProblemOut(Schema):
     closed_on: dt.date | None
     reopen_reason: str
     version: int
+    photos: list[PhotoOut] | None = None
     history: list[HistoryOut] | None = None
 
 
@@ -186,7 +197,17 @@ def problem_out(problem: Problem, *, history: bool = False) -> dict[str, Any]:
         "closed_on": problem.closed_on,
         "reopen_reason": problem.reopen_reason,
         "version": problem.version,
+        "photos": [photo_out(p) for p in problem.photos.all()] if history else None,
         "history": selectors.problem_history(problem) if history else None,
+    }
+
+
+def photo_out(photo: Any) -> dict[str, Any]:
+    return {
+        "id": photo.pk,
+        "title": photo.title,
+        "url": f"/api/v1/problems/{photo.problem_id}/photos/{photo.pk}",
+        "uploaded_at": photo.uploaded_at,
     }
 
 
@@ -261,6 +282,33 @@ def problem_action(
     services.problem_act(user=request.auth, problem_id=problem_id, action=action, **payload.dict())
     problem = selectors.problem_get(user=request.auth, problem_id=problem_id)
     return problem_out(problem, history=True)
+
+
+@router.post("/problems/{problem_id}/photos", response={201: PhotoOut})
+def problem_photo_add(
+    request: AuthedRequest,
+    problem_id: int,
+    file: File[UploadedFile],
+    title: str = Form("", max_length=100),
+) -> Status:
+    """Upload evidence (a photo or scan) for a problem; it passes the upload gate."""
+    photo = services.problem_photo_add(
+        user=request.auth, problem_id=problem_id, file=file, title=title, filename=file.name
+    )
+    return Status(201, photo_out(photo))
+
+
+@router.get(
+    "/problems/{problem_id}/photos/{photo_id}",
+    response={200: None},
+    summary="下载佐证材料(以附件形式下载)",
+)
+def problem_photo_download(
+    request: AuthedRequest, problem_id: int, photo_id: int
+) -> HttpResponseBase:
+    photo = selectors.problem_photo_get(user=request.auth, problem_id=problem_id, photo_id=photo_id)
+    name = (photo.file.name or "evidence").rsplit("/", 1)[-1]
+    return file_download(photo.file.open("rb"), filename=name)
 
 
 @router.get("/villages/{code}/rating", response=RatingOut)

@@ -17,6 +17,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.problem_action,
         name="problem_action",
     ),
+    path("problems/<int:problem_id>/photos/", views.problem_photo_add, name="problem_photo_add"),
+    path(
+        "problems/<int:problem_id>/photos/<int:photo_id>/",
+        views.problem_photo,
+        name="problem_photo",
+    ),
     path("ratings/", views.ratings, name="ratings"),
     path("ratings/export.xlsx", views.ratings_export, name="ratings_export"),
     path("rules/", views.rule_list, name="rule_list"),

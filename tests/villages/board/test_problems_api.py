@@ -173,3 +173,34 @@ def test_a_round_of_another_township_cannot_hold_the_problem(api_as):
     refused = county.api("POST", "/problems", _problem_body(round_id=census["id"]))
     assert refused.status_code == 400
     assert refused.json()["code"] == "round_not_covering_village"
+
+
+def test_evidence_passes_the_gate_and_downloads_as_an_attachment(api_as, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    village = api_as("village", BAOFENG_VILLAGE)
+    problem = village.api("POST", "/problems", _problem_body()).json()
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+        b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    path = f"/problems/{problem['id']}/photos"
+    made = village.api(
+        "POST", path, {"title": "断水现场", "file": SimpleUploadedFile("现场.png", png)}
+    )
+    assert made.status_code == 201, made.json()
+    download = village.api("GET", made.json()["url"].removeprefix("/api/v1"))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == png
+    detail = village.api("GET", f"/problems/{problem['id']}").json()
+    assert [p["title"] for p in detail["photos"]] == ["断水现场"]
+
+    script = SimpleUploadedFile("x.png", b"<html><script>alert(1)</script></html>")
+    refused = village.api("POST", path, {"file": script})
+    assert refused.status_code in (400, 415) and refused.json()["code"]
+    viewer = api_as("viewer", BAOFENG)
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+    assert viewer.api("POST", path, {"file": pdf}).status_code == 403

@@ -43,7 +43,7 @@ def test_the_demo_board_has_every_state_and_real_shares(db):
 
     ratings = rate_region("410421", today)
     confirmed = {
-        v for v, in CriterionConfirmation.objects.filter(met=True).values_list("village_id")
+        v for (v,) in CriterionConfirmation.objects.filter(met=True).values_list("village_id")
     }
     share = len(confirmed) / len(ratings)
     assert 0.45 < share < 0.75

@@ -315,3 +315,13 @@ def village_archive(*, user: User, code: str) -> VillageArchive:
         rating=rating.rate_region(village.prefix, today())[0],
         notices=notices,
     )
+
+
+def problem_photo_get(*, user: User, problem_id: int, photo_id: int) -> Any:
+    from ..models import ProblemPhoto
+
+    problem = problem_get(user=user, problem_id=problem_id)
+    photo = ProblemPhoto.objects.filter(problem=problem, pk=photo_id).first()
+    if photo is None or not photo.file:
+        raise NotFound("材料不存在")
+    return photo

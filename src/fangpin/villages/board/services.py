@@ -7,12 +7,15 @@ history row naming the user (simple-history `_history_user`) and the reason.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Model
 
 from fangpin.accounts.models import Role, User
+from fangpin.core import files
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.scoping import covers, get_scoped
 from fangpin.regions.models import Level, Region, canonical_code
@@ -24,6 +27,7 @@ from ..models import (
     CensusRound,
     CriterionConfirmation,
     Problem,
+    ProblemPhoto,
     ProblemStatus,
     ProblemType,
     RuleDocument,
@@ -283,3 +287,21 @@ def announcement_create(
     with transaction.atomic():
         _save(notice, user, "发布公告")
     return notice
+
+
+def problem_photo_add(
+    *, user: User, problem_id: int, file: Any, title: str = "", filename: str | None = None
+) -> ProblemPhoto:
+    """File evidence (a photo, a scan) for a problem; it passes the upload gate first."""
+    require_reader(user)
+    problem = get_scoped(Problem.objects.all(), user, pk=problem_id)
+    if user.role not in PROBLEM_ROLES:
+        raise Forbidden("只有村、乡镇和县级用户可以上传佐证材料")
+    wrapped = file if isinstance(file, File) else File(file, name=filename or "evidence")
+    files.refuse_oversize(getattr(wrapped, "size", None), limits=files.ATTACHMENT)
+    admitted = files.admit(wrapped, limits=files.ATTACHMENT)  # type: ignore[arg-type]
+    photo = ProblemPhoto(problem=problem, title=" ".join(title.split())[:100], uploaded_by=user)
+    photo.file.save(f"{uuid.uuid4().hex}{admitted.extension}", wrapped, save=False)
+    with transaction.atomic():
+        _save(photo, user, "上传佐证材料")
+    return photo

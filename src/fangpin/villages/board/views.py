@@ -12,11 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fangpin.accounts.models import Role
 from fangpin.core.errors import FangpinError
+from fangpin.core.files.download import file_download
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_children, region_get
 from fangpin.web.pages import raise_refusal, request_user, submit
@@ -193,6 +195,8 @@ def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
         "overdue": problem.is_overdue(selectors.today()),
         "history": selectors.problem_history(problem),
         "actions": actions,
+        "photos": list(problem.photos.all()),
+        "may_upload": user.role in services.PROBLEM_ROLES,
     }
     return render(request, "villages/board/problem_detail.html", context)
 
@@ -217,6 +221,42 @@ def problem_action(request: HttpRequest, problem_id: int, action: str) -> HttpRe
     else:
         messages.success(request, "已办理")
     return redirect("villages:problem_detail", problem_id=problem_id)
+
+
+@login_required
+@require_POST
+def problem_photo_add(request: HttpRequest, problem_id: int) -> HttpResponse:
+    user = request_user(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的照片或文件")
+    else:
+        try:
+            services.problem_photo_add(
+                user=user,
+                problem_id=problem_id,
+                file=upload,
+                title=request.POST.get("title", "")[:100],
+                filename=upload.name,
+            )
+        except FangpinError as exc:
+            raise_refusal(exc)
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, "已上传")
+    return redirect("villages:problem_detail", problem_id=problem_id)
+
+
+@login_required
+def problem_photo(request: HttpRequest, problem_id: int, photo_id: int) -> HttpResponseBase:
+    try:
+        photo = selectors.problem_photo_get(
+            user=request_user(request), problem_id=problem_id, photo_id=photo_id
+        )
+    except FangpinError as exc:
+        raise Http404(exc.detail) from exc
+    name = (photo.file.name or "evidence").rsplit("/", 1)[-1]
+    return file_download(photo.file.open("rb"), filename=name)
 
 
 @login_required

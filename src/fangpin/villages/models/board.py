@@ -14,6 +14,7 @@ __all__ = [
     "CensusRound",
     "CriterionConfirmation",
     "Problem",
+    "ProblemPhoto",
     "ProblemStatus",
     "ProblemType",
     "RuleDocument",
@@ -122,6 +123,33 @@ class Problem(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.status == ProblemStatus.OPEN and self.deadline < today
+
+
+def problem_photo_path(instance: ProblemPhoto, filename: str) -> str:
+    return f"problems/{instance.problem.village_id}/{instance.problem_id}/{filename}"
+
+
+class ProblemPhoto(models.Model):
+    """Evidence of a problem or of its rectification (a photo or a scanned document)."""
+
+    region_field = "problem__village_id"
+
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="photos")
+    file = models.FileField("文件", upload_to=problem_photo_path, max_length=255)
+    title = models.CharField("说明", max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "问题佐证材料"
+        verbose_name_plural = "问题佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title or str(self.file.name)
 
 
 class BenchmarkCriterion(models.Model):
