@@ -233,3 +233,37 @@ def test_ratings_outside_the_users_region_answer_404(api_as):
     assert village.api("GET", "/ratings", {"region": BAOFENG}).status_code == 404
     own = village.api("GET", "/ratings").json()
     assert own["villages"] == 1 and own["safe"] == 1
+
+
+def test_lists_and_ratings_take_the_same_queries_for_more_rows(reader, clerk, make_user):
+    def load(n):
+        for i in range(n):
+            home = make_household(clerk, BAOFENG_VILLAGE)
+            registry.guarantees_set(
+                user=clerk, household_id=home.pk, **{**GOOD, "water_ok": i % 2 == 0}
+            )
+            make_problem(clerk, BAOFENG_VILLAGE, deadline=timezone.localdate() - dt.timedelta(1))
+
+    def queries(path, query):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as seen:
+            assert reader.api("GET", path, query).status_code == 200
+        return len(seen)
+
+    load(2)
+    queries("/ratings", {})  # the first rating writes the default criteria once
+    few = [
+        queries("/problems", {}),
+        queries("/ratings", {}),
+        queries("/ratings", {"region": BAOFENG_TOWN}),
+    ]
+    load(8)
+    many = [
+        queries("/problems", {}),
+        queries("/ratings", {}),
+        queries("/ratings", {"region": BAOFENG_TOWN}),
+    ]
+    assert many == few
+    assert max(many) <= 15

@@ -427,20 +427,13 @@ class RuleForm(forms.Form):
     effective_on = forms.DateField(
         label="施行日期", widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
     )
-    rule_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    rule_id = forms.IntegerField(label="", required=False, min_value=1, widget=forms.HiddenInput)
 
 
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     """The rules library (制度): the user's region's and those above, every version kept."""
     user = request_user(request)
-    form = RuleForm(request.POST or None, initial={"region_code": user.region_id})
-    if request.method == "POST":
-        done = submit(form, lambda d: services.rule_save(user=user, **d))
-        if done.ok:
-            messages.success(request, "制度已保存")
-            return redirect("villages:rule_list")
-    rules = selectors.rule_list(user=user)
     chosen = request.GET.get("rule", "")
     rule = None
     versions: list[Any] = []
@@ -450,6 +443,22 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         except FangpinError as exc:
             raise Http404(exc.detail) from exc
         versions = list(rule.history.order_by("-version", "-history_date"))  # type: ignore[attr-defined]
+    initial: dict[str, Any] = {"region_code": user.region_id}
+    if rule is not None:
+        initial = {
+            "region_code": rule.region_id,
+            "title": rule.title,
+            "body": rule.body,
+            "effective_on": rule.effective_on,
+            "rule_id": rule.pk,
+        }
+    form = RuleForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done = submit(form, lambda d: services.rule_save(user=user, **d))
+        if done.ok:
+            messages.success(request, "制度已保存")
+            return redirect("villages:rule_list")
+    rules = selectors.rule_list(user=user)
     context = {
         "rules": rules,
         "rule": rule,
