@@ -22,6 +22,7 @@ from fangpin.core.files.download import file_download
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_children, region_get
 from fangpin.web.pages import raise_refusal, request_user, submit
+from fangpin.web.templatetags.fangpin import short_region
 
 from ..models import ProblemStatus, ProblemType
 from . import exports, importing, selectors, services
@@ -314,7 +315,8 @@ def ratings(request: HttpRequest) -> HttpResponse:
         "grid": {"left": 40, "right": 10, "bottom": 80, "containLabel": True},
         "xAxis": {
             "type": "category",
-            "data": [g.name for g in overview.groups] or [overview.total.name],
+            "data": [short_region(g.name) for g in overview.groups]
+            or [short_region(overview.total.name)],
             "axisLabel": {"rotate": 40},
         },
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
