@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ratings/", views.ratings, name="ratings"),
     path("ratings/export.xlsx", views.ratings_export, name="ratings_export"),
     path("rules/", views.rule_list, name="rule_list"),
+    path("rules/export.xlsx", views.rule_export, name="rule_export"),
     path("archive/<str:code>/", views.village_archive, name="village_archive"),
     path("archive/<str:code>/criteria/", views.criterion_confirm, name="criterion_confirm"),
     path("archive/<str:code>/announcements/", views.announcement_add, name="announcement_add"),

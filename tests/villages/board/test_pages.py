@@ -183,6 +183,8 @@ def test_rules_keep_every_version(client, make_user):
     page = client.get(url, {"rule": rule.pk})
     assert [v.version for v in page.context["versions"]] == [2, 1]
     assert "第一版" in page.text
+    rows = _xlsx_rows(client.get(reverse("villages:rule_export")))
+    assert rows[1][2:4] == ["村级民主评议制度", 2]
     client.force_login(make_user("village", BAOFENG_VILLAGE, "zz-clerk"))
     seen = client.get(reverse("villages:village_archive", args=[BAOFENG_VILLAGE]))
     assert "村级民主评议制度" in seen.text  # the county's rule applies in its villages

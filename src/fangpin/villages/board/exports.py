@@ -109,3 +109,19 @@ def ratings_xlsx(overview: Any) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def rules_xlsx(rules: Any) -> bytes:
+    buffer = io.BytesIO()
+    write_sheet(
+        buffer,
+        headers=["适用区划代码", "适用区划", "标题", "版本", "施行日期", "正文"],
+        rows=(
+            [r.region_id, r.region.name, r.title, r.version, r.effective_on.isoformat(), r.body]
+            for r in rules
+        ),
+        title="制度",
+        text_columns=(0,),
+        widths={0: 14, 1: 20, 2: 30, 5: 80},
+    )
+    return buffer.getvalue()

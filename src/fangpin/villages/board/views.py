@@ -469,3 +469,9 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         "may_edit": user.role in services.BOARD_ROLES,
     }
     return render(request, "villages/board/rule_list.html", context)
+
+
+@login_required
+def rule_export(request: HttpRequest) -> HttpResponse:
+    rules = selectors.rule_list(user=request_user(request))
+    return _xlsx(exports.rules_xlsx(rules), f"制度_{selectors.today():%Y%m%d}.xlsx")
