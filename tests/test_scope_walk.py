@@ -31,6 +31,7 @@ from fangpin.api import api
 from fangpin.monitoring import services as monitoring
 from fangpin.registry import services as registry
 from fangpin.screening.models import Batch, Warning
+from fangpin.villages.board import services as village_board
 from tests.conftest import (
     BAOFENG,
     BAOFENG_TOWN,
@@ -69,6 +70,9 @@ class Foreign:
     document: int
     # Village field work (issue 11): made on first use by `field_objects` below.
     field_half: dict[str, int] = field(default_factory=dict)
+    problem: int = 0
+    census_round: int = 0
+    problem_photo: int = 0
 
 
 @dataclass
@@ -225,7 +229,52 @@ ROUTES: dict[tuple[str, str], Call] = {
     ),
     #
     # ---- village work, board half: census rounds, problems, ratings (issue 11)
-    #
+    ("POST", "/census-rounds"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "第一轮围村普查",
+            "region_code": BAOFENG_TOWN,
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-03-31",
+        },
+    ),
+    ("GET", "/census-rounds"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/problems"): Call(
+        WRITE,
+        body=lambda f: {
+            "village_code": BAOFENG_VILLAGE,
+            "type": "housing",
+            "description": "房屋漏雨",
+            "responsible_unit": "住建局",
+            "deadline": "2026-04-30",
+        },
+    ),
+    ("GET", "/problems"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/problems/{problem_id}"): Call(DETAIL, {"problem_id": lambda f: f.problem}),
+    ("POST", "/problems/{problem_id}/actions/{action}"): Call(
+        WRITE,
+        {"problem_id": lambda f: f.problem, "action": lambda f: "rectify"},
+        body=lambda f: {"measures": "已维修"},
+    ),
+    ("POST", "/problems/{problem_id}/photos"): Call(
+        WRITE,
+        {"problem_id": lambda f: f.problem},
+        body=lambda f: {
+            "title": "现场照片",
+            "file": SimpleUploadedFile("现场.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        },
+    ),
+    ("GET", "/problems/{problem_id}/photos/{photo_id}"): Call(
+        DETAIL, {"problem_id": lambda f: f.problem, "photo_id": lambda f: f.problem_photo}
+    ),
+    ("GET", "/villages/{code}/rating"): Call(DETAIL, {"code": lambda f: BAOFENG_VILLAGE}),
+    ("PUT", "/villages/{code}/criteria/{key}"): Call(
+        WRITE,
+        {"code": lambda f: BAOFENG_VILLAGE, "key": lambda f: "leadership"},
+        body=lambda f: {"met": True},
+    ),
+    # A region outside the caller's answers 404, as /regions/{code} does.
+    ("GET", "/ratings"): Call(DETAIL, query={"region": BAOFENG}),
     # ---- programs (issue 12)
     #
     # ---- supervision (issue 13)
@@ -298,6 +347,30 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         kind="consent",
         file=SimpleUploadedFile("承诺书.pdf", b"%PDF-1.4 consent"),
     )
+    town_clerk = make_user("township", BAOFENG_TOWN, "baofeng-town-clerk")
+    census = village_board.round_create(
+        user=town_clerk,
+        name="宝丰周庄普查",
+        region_code=BAOFENG_TOWN,
+        starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    problem = village_board.problem_create(
+        user=clerk,
+        round_id=census.pk,
+        village_code=BAOFENG_VILLAGE,
+        household_id=home.pk,
+        type="housing",
+        description="房屋漏雨",
+        responsible_unit="住建局",
+        deadline=dt.date(2026, 4, 30),
+    )
+    photo = village_board.problem_photo_add(
+        user=clerk,
+        problem_id=problem.pk,
+        file=SimpleUploadedFile("现场.pdf", b"%PDF-1.4 evidence"),
+        title="现场照片",
+    )
     return Foreign(
         household=home.pk,
         case=case_.pk,
@@ -305,6 +378,9 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         warning=warning.pk,
         batch=batch.pk,
         document=document.pk,
+        problem=problem.pk,
+        census_round=census.pk,
+        problem_photo=photo.pk,
     )
 
 
@@ -460,6 +536,8 @@ def _page_url(name: str, pattern: URLPattern, foreign: Foreign) -> str:
         "warning_id": foreign.warning,
         "batch_id": foreign.batch,
         "measure_id": foreign.measure,
+        "problem_id": foreign.problem,
+        "photo_id": foreign.problem_photo,
         "action": "verify",
         "chart": "all",
     }

@@ -199,6 +199,7 @@ FANGPIN_DEMO_SEEDERS: list[str] = []
 FANGPIN_DEMO_SEEDERS.append("fangpin.screening.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.monitoring.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.villages.field.seeding.seed")
+FANGPIN_DEMO_SEEDERS.append("fangpin.villages.board.seeding.seed")
 
 Q_CLUSTER = {
     "name": "fangpin",

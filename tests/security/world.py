@@ -17,11 +17,12 @@ from fangpin.monitoring import services as monitoring
 from fangpin.monitoring.models import Case, Measure
 from fangpin.registry.models import Household
 from fangpin.screening.models import Batch, Warning
+from fangpin.villages.board import services as village_board
 from tests.conftest import BAOFENG, BAOFENG_VILLAGE, CITY, ApiClient
 from tests.registry.helpers import make_household
 
 # What a path parameter of the API is filled with, by name, for a route that acts on a thing.
-ACTIONS = {"/cases/": "verify", "/warnings/": "dismiss"}
+ACTIONS = {"/cases/": "verify", "/warnings/": "dismiss", "/problems/": "rectify"}
 
 
 @dataclass
@@ -34,6 +35,7 @@ class World:
     measure: Measure
     warning: Warning
     batch: Batch
+    problem_id: int = 0
 
     def path_value(self, name: str, path: str) -> str:
         if name == "action":
@@ -49,6 +51,8 @@ class World:
             "code": BAOFENG_VILLAGE,
             # No attachment is filed in this world: the download route answers its 404.
             "document_id": 1,
+            "problem_id": self.problem_id,
+            "photo_id": 1,
         }
         if name == "report_id":  # a farmer's report of the village (issue 11), made on first use
             values[name] = _self_report_id()
@@ -116,7 +120,17 @@ def world(make_user: Callable[..., User], tmp_path: Any, settings: Any) -> World
         deadline=timezone.localdate() + dt.timedelta(days=10),
         batch=batch,
     )
-    return World(village, county, city, household, case, measure, warning, batch)
+    problem = village_board.problem_create(
+        user=village,
+        village_code=BAOFENG_VILLAGE,
+        type="housing",
+        description="房屋漏雨",
+        responsible_unit="县住建局",
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return World(
+        village, county, city, household, case, measure, warning, batch, problem_id=problem.pk
+    )
 
 
 def write_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -22,6 +22,12 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ),
     ("screening:batch_list", "部门数据", frozenset({"county", "department", "city"})),
     ("registry:import", "导入", frozenset({"village", "township", "county"})),
+    (
+        "villages:problem_list",
+        "普查问题",
+        frozenset({"village", "township", "county", "city", "viewer"}),
+    ),
+    ("villages:ratings", "放心村", frozenset({"village", "township", "county", "city", "viewer"})),
     ("dashboard:home", "统计", None),
     # Village field work (issue 11, field half)
     ("villages:grids", "网格走访", frozenset({"village", "township", "county"})),
