@@ -177,3 +177,68 @@ def test_the_first_screen_opens_offline_after_one_visit_and_logout_clears_it(
     page.wait_for_url(f"{base}/login/")
     kept = page.evaluate("caches.keys()")
     assert "fangpin-pages" not in kept
+
+
+def test_two_visits_and_a_case_typed_offline_arrive_exactly_once(
+    live_server: Any, phone: Any, artifacts: Path, make_user: Callable[..., Any]
+) -> None:
+    from fangpin.villages.field import services as field
+    from fangpin.villages.models import Visit
+    from tests.registry.helpers import make_household
+
+    worker = make_user("village", BAOFENG_VILLAGE, "wangge3")
+    grid = field.grid_create(
+        user=worker,
+        name="周庄二组",
+        level="group",
+        region_code=BAOFENG_VILLAGE,
+        worker_username="wangge3",
+    )
+    steady = make_household(worker, BAOFENG_VILLAGE, is_alleviated=True, head_name="赵长顺")
+    sick = make_household(worker, BAOFENG_VILLAGE, is_alleviated=True, head_name="钱有福")
+    for home in (steady, sick):
+        field.household_grid_set(user=worker, household_id=home.pk, grid_id=grid.pk)
+    base = live_server.url
+
+    page = phone.new_page()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "wangge3")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    _until(page, CONTROLLED)
+    # The grid page, opened with a signal, keeps the visit forms of the grid's households.
+    page.goto(f"{base}/villages/grids/")
+    kept = "caches.open('fangpin-pages').then(c => c.keys()).then(k => k.map(r => r.url))"
+    visit_urls = [f"{base}/villages/households/{h.pk}/visit/" for h in (steady, sick)]
+    _until(page, f"{kept}.then(urls => {json.dumps(visit_urls)}.every(u => urls.includes(u)))")
+
+    phone.set_offline(True)
+    page.goto(visit_urls[0])
+    page.fill("#id_met", "户主本人")
+    page.fill("#id_findings", "户情稳定,两不愁三保障均已落实")
+    page.click("button:has-text('保存走访')")
+    _until(page, _count(1))
+    page.goto(visit_urls[1])
+    page.fill("#id_met", "户主妻子")
+    page.check("input[name=concerns][value=serious_illness]")
+    page.fill("#id_findings", "户主突发脑梗住院")
+    page.check("#id_report")
+    page.select_option("#id_category", "unstable")
+    page.check("input[name=risk_types][value='01']")
+    page.click("button:has-text('保存走访')")
+    _until(page, _count(2))
+    page.reload()
+    _until(page, _count(2))
+    page.screenshot(path=str(artifacts / "field-two-visits-offline.png"), full_page=True)
+    assert not Visit.objects.exists() and not Case.objects.exists()
+
+    phone.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _until(page, _count(0))
+    assert sorted(Visit.objects.values_list("household__head_name", flat=True)) == [
+        "赵长顺",
+        "钱有福",
+    ]
+    assert list(Case.objects.values_list("household_id", "channel")) == [(sick.pk, "cadre_visit")]
+    assert Visit.objects.get(household=sick).case_id == Case.objects.get().pk
