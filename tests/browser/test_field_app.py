@@ -92,7 +92,8 @@ def test_records_typed_offline_arrive_once_and_a_refused_one_keeps_its_reason(
 
     # The app installs: a valid manifest, and the service worker takes the page.
     manifest = json.loads(page.request.get(f"{base}/manifest.webmanifest").text())
-    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/villages/my-households/"
+    assert manifest["display"] == "standalone"
     assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
     _until(page, CONTROLLED)
     # The pages the worker will need in the field, opened once with a signal.

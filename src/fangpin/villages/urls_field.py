@@ -4,6 +4,7 @@ from .field import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("grids/", views.grids, name="grids"),
+    path("my-households/", views.my_households, name="my_households"),
     path("visits/", views.visits, name="visits"),
     path("households/<int:household_id>/grid/", views.household_grid, name="household_grid"),
     path("households/<int:household_id>/visit/", views.visit_new, name="visit_new"),

@@ -13,6 +13,7 @@ from fangpin.web.pwa import is_field_user
 # (url name, label, roles or None for everyone)
 NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("monitoring:todo", "待办", frozenset({"village", "township", "county"})),
+    ("villages:my_households", "我的农户", frozenset({"village"})),
     ("registry:household_list", "农户", None),
     ("monitoring:case_list", "监测对象", None),
     (

@@ -22,6 +22,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -59,7 +60,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "name": "防贫监测帮扶 · 网格员",
         "short_name": "防贫",
         "lang": "zh-CN",
-        "start_url": "/",
+        "start_url": reverse("villages:my_households"),
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",

@@ -57,6 +57,16 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 
 @login_required
+def my_households(request: HttpRequest) -> HttpResponse:
+    """The field app's first screen: my grids' households, what each needs, most first."""
+    from .my_households import my_households as needs_of
+
+    needs, total = needs_of(user=request_user(request))
+    context = {"needs": needs, "total": total, "needing": sum(1 for n in needs if n.count)}
+    return render(request, "villages/field/my_households.html", context)
+
+
+@login_required
 def grids(request: HttpRequest) -> HttpResponse:
     """My grids, who was not visited in N days, and one tap for an unchanged household."""
     user = request_user(request)
