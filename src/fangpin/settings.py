@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fangpin.monitoring",
     "fangpin.screening",
     "fangpin.villages",
+    "fangpin.programs",
     "fangpin.dashboard",
     "fangpin.web",
 ]
@@ -193,6 +194,7 @@ if os.environ.get("FANGPIN_BEHIND_PROXY", "") in {"1", "true", "yes", "on"}:
 FANGPIN_DEMO_SEEDERS: list[str] = []
 FANGPIN_DEMO_SEEDERS.append("fangpin.screening.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.monitoring.seeding.seed")
+FANGPIN_DEMO_SEEDERS.append("fangpin.programs.seeding.seed")
 
 Q_CLUSTER = {
     "name": "fangpin",
