@@ -101,8 +101,9 @@ def evaluate(household_ids: Iterable[int], today: dt.date) -> dict[int, ThreeHav
         row: Any
         for row in (
             IncomeRecord.objects.filter(household_id__in=ids, recorded_on__lte=today)
-            .order_by("recorded_on", "id")
-            .values("household_id", "year", "recorded_on", "operating", "wage", "per_capita_net")
+            .values(
+                "id", "household_id", "year", "recorded_on", "operating", "wage", "per_capita_net"
+            )
         ):
             incomes[row["household_id"]].append(row)
         measures: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -147,11 +148,13 @@ def _as_of(
     jobs: list[tuple[dt.date, dt.date | None]],
     line: Any,
 ) -> tuple[bool, bool, bool]:
-    record = None
-    for row in incomes:  # in order of recording: the last one on or before the day
-        if row["recorded_on"] > day:
-            break
-        record = row
+    # The income known on the day: of the latest year, its latest record (as the registry
+    # reads "latest income"), among the records made by then.
+    record = max(
+        (row for row in incomes if row["recorded_on"] <= day),
+        key=lambda row: (row["year"], row["recorded_on"], row["id"]),
+        default=None,
+    )
     running = {m["type"] for m in measures if _active(m["starts_on"], m["ends_on"], day)}
     kinds = {kind for kind, year in links if year == day.year}
     industry = (
