@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from fangpin.core.indicators import Computed, formula, period_bounds
@@ -41,7 +43,7 @@ def workshop_alleviated_workers(region_code: str, period: str) -> Computed:
     prefix = region_prefix(region_code) or region_code
     minimum = parameter_int("workshop_min_alleviated_workers")
     _, workers, alleviated, _ = selectors.workshop_figures(prefix, _as_of(period), minimum)
-    return Computed(value=share(alleviated, 1) * 1, numerator=alleviated, denominator=workers)
+    return Computed(value=Decimal(alleviated), numerator=alleviated, denominator=workers)
 
 
 @formula(
