@@ -59,6 +59,11 @@ FIELD_WRITERS = frozenset({"county", "city", "township"})
 READ_ONLY = "您的角色只能查看项目资金信息,不能修改"
 
 
+def require_writer(user: User) -> None:
+    """Refuse roles that write nothing in programs (village, viewer, department): 403."""
+    _require(user, FIELD_WRITERS)
+
+
 def _require(user: User, roles: frozenset[str]) -> None:
     if user.role not in roles:
         raise Forbidden(READ_ONLY, code=Code.ROLE_READ_ONLY)

@@ -99,11 +99,8 @@ def evaluate(household_ids: Iterable[int], today: dt.date) -> dict[int, ThreeHav
     for ids in _chunks(sorted(set(household_ids))):
         incomes: dict[int, list[dict[str, Any]]] = defaultdict(list)
         row: Any
-        for row in (
-            IncomeRecord.objects.filter(household_id__in=ids, recorded_on__lte=today)
-            .values(
-                "id", "household_id", "year", "recorded_on", "operating", "wage", "per_capita_net"
-            )
+        for row in IncomeRecord.objects.filter(household_id__in=ids, recorded_on__lte=today).values(
+            "id", "household_id", "year", "recorded_on", "operating", "wage", "per_capita_net"
         ):
             incomes[row["household_id"]].append(row)
         measures: dict[int, list[dict[str, Any]]] = defaultdict(list)

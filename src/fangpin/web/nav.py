@@ -22,6 +22,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("screening:batch_list", "部门数据", frozenset({"county", "department", "city"})),
     ("registry:import", "导入", frozenset({"village", "township", "county"})),
     ("dashboard:home", "统计", None),
+    ("programs:panel", "项目资金", frozenset({"township", "county", "city", "viewer"})),
 ]
 
 
