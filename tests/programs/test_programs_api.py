@@ -300,3 +300,35 @@ def clerk_income(clerk, household_id, year, **amounts):
 
 def test_the_line_is_known_for_this_year():
     assert monitoring_line(_year()) is not None
+
+
+def test_a_project_and_an_asset_link_only_to_their_own_county(baofeng, api_as):
+    yexian = api_as("county", YEXIAN)
+    far_fund = yexian.api(
+        "POST",
+        "/fund-allocations",
+        {
+            "year": _year(),
+            "level": "county",
+            "county_code": YEXIAN,
+            "purpose": "other",
+            "amount": 9,
+        },
+    ).json()
+    body = {
+        "name": "大棚",
+        "type": "industry",
+        "year": _year(),
+        "village_code": BAOFENG_VILLAGE,
+        "budget": 100,
+    }
+    refused = baofeng.api("POST", "/projects", {**body, "fund_allocation_id": far_fund["id"]})
+    assert refused.status_code == 404 and refused.json()["code"] == "fund_allocation_not_found"
+    project = baofeng.api("POST", "/projects", body).json()
+    far_project = yexian.api("POST", "/projects", {**body, "village_code": YEXIAN_VILLAGE}).json()
+    asset = {"name": "大棚", "class": "household", "value": 100, "village_code": BAOFENG_VILLAGE}
+    made = baofeng.api("POST", "/assets", {**asset, "project_id": project["id"]})
+    assert made.status_code == 201 and made.json()["project_id"] == project["id"]
+    assert made.json()["rights_complete"] is False
+    refused = baofeng.api("POST", "/assets", {**asset, "project_id": far_project["id"]})
+    assert refused.status_code == 404 and refused.json()["code"] == "project_not_found"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from fangpin.core.bounds import MAX_YUAN
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.money import yuan
-from fangpin.core.scoping import covers, get_scoped
+from fangpin.core.scoping import covers, get_scoped, region_q
 from fangpin.regions.models import Level, Region, canonical_code
 from fangpin.registry import services as registry
 from fangpin.registry.models import Household, Person
@@ -232,7 +232,7 @@ def asset_create(
     project = None
     if project_id is not None:
         project = Project.objects.filter(
-            pk=project_id, village_id__startswith=village.code[:6]
+            region_q("village_id", village.code[:6]), pk=project_id
         ).first()
         if project is None:
             raise NotFound("来源项目不存在或不属于资产所在县", code=Code.PROJECT_NOT_FOUND)
