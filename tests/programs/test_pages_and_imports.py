@@ -189,3 +189,25 @@ def test_list_pages_show_flags_and_download_excel(client, county):
 def test_the_panel_of_a_region_outside_is_not_found(client, make_user):
     client.force_login(make_user("county", YEXIAN, "yx"))
     assert client.get("/programs/", {"region": BAOFENG}).status_code == 404
+
+
+def test_the_three_haves_page_lists_each_target_household_with_its_flags(client, county, make_user):
+    clerk = make_user("village", BAOFENG_VILLAGE, "clerk")
+    poor = make_household(clerk, BAOFENG_VILLAGE, members=1, is_alleviated=True, head_name="李贫")
+    make_household(clerk, BAOFENG_VILLAGE, members=1, head_name="赵富")  # 一般农户: not listed
+    client.force_login(county)
+    page = client.get("/programs/three-haves/", {"flagged": "1"}).content.decode()
+    assert "李贫" in page and "赵富" not in page and poor.number in page
+    sheet = load_workbook(
+        io.BytesIO(client.get("/programs/three-haves/", {"format": "xlsx"}).content)
+    )
+    assert [c.value for c in sheet.active[2]] == [
+        poor.number,
+        "李贫",
+        "周庄村",
+        "是",
+        "否",
+        "否",
+        "否",
+        "否",
+    ]

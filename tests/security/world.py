@@ -49,6 +49,9 @@ class World:
             "code": BAOFENG_VILLAGE,
             # No attachment is filed in this world: the download route answers its 404.
             "document_id": 1,
+            # Programs (issue 12): no project or workshop in this world either (404).
+            "project_id": 1,
+            "workshop_id": 1,
         }
         return str(values[name])
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from fangpin.core.scoping import region_q
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_get, scoped_in_region
+from fangpin.registry.models import Household
 
 from .models import (
     Asset,
@@ -32,7 +33,7 @@ from .models import (
     Talent,
     Workshop,
 )
-from .three_haves import Shares, region_shares
+from .three_haves import Shares, ThreeHaves, evaluate, region_shares, targets
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
@@ -189,6 +190,16 @@ def workshop_list(*, user: User, region: str | None = None, today: dt.date) -> Q
 
 def talent_list(*, user: User, region: str | None = None) -> QuerySet[Talent]:
     return scoped_in_region(Talent.objects.select_related("origin_village"), user, region)
+
+
+def three_haves_list(
+    *, user: User, region: str | None, today: dt.date
+) -> list[tuple[Household, ThreeHaves]]:
+    """Each target household of the region with its 三有一持续, in village order."""
+    qs = scoped_in_region(targets().select_related("village"), user, region)
+    households = list(qs.order_by("village_id", "number"))
+    found = evaluate([h.pk for h in households], today)
+    return [(h, found[h.pk]) for h in households]
 
 
 # ---------------------------------------------------------------- the panel

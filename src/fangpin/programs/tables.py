@@ -194,6 +194,30 @@ def talents_table(qs: Iterable[Talent]) -> Table:
     )
 
 
+def three_haves_table(rows: list[tuple[Any, Any]]) -> Table:
+    def yes(flag: bool) -> str:
+        return "是" if flag else "否"
+
+    return _table(
+        "three_haves",
+        "三有一持续",
+        ["户编号", "户主", "村", "脱贫户", "有产业", "有就业", "有收入", "持续"],
+        rows,
+        lambda r: [
+            r[0].number,
+            r[0].head_name,
+            r[0].village.name,
+            yes(r[0].is_alleviated),
+            yes(r[1].industry),
+            yes(r[1].employment),
+            yes(r[1].income),
+            yes(r[1].sustained),
+        ],
+        lambda r: not r[1].sustained,
+        "未达到三有一持续",
+    )
+
+
 # ---------------------------------------------------------------- the panel
 
 

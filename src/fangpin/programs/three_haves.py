@@ -69,12 +69,15 @@ def share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(FOUR, ROUND_HALF_UP)
 
 
-def target_households(prefix: str) -> QuerySet[Household]:
-    """The 脱贫户 and monitored households of a region (by digit prefix)."""
+def targets() -> QuerySet[Household]:
+    """The 脱贫户 and the households under monitoring: those 三有一持续 is about."""
     monitored = Case.objects.filter(state__in=MONITORED_STATES).values("household_id")
-    return Household.objects.filter(
-        region_q("village_id", prefix), Q(is_alleviated=True) | Q(pk__in=monitored)
-    )
+    return Household.objects.filter(Q(is_alleviated=True) | Q(pk__in=monitored))
+
+
+def target_households(prefix: str) -> QuerySet[Household]:
+    """The target households of a region (by digit prefix)."""
+    return targets().filter(region_q("village_id", prefix))
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("assets/", views.assets, name="assets"),
     path("workshops/", views.workshops, name="workshops"),
     path("talents/", views.talents, name="talents"),
+    path("three-haves/", views.three_haves, name="three_haves"),
     path("import/", imports.import_view, name="import"),
     path("import/<str:kind>/template.xlsx", imports.template_view, name="import_template"),
 ]

@@ -161,3 +161,14 @@ def _only_flagged(request: HttpRequest, table: tables.Table) -> tables.Table:
     table.rows = [table.rows[i] for i in keep]
     table.flagged = [True] * len(keep)
     return table
+
+
+@login_required
+def three_haves(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+
+    def build(user: User) -> tables.Table:
+        rows = selectors.three_haves_list(user=user, region=_region(request), today=today)
+        return _only_flagged(request, tables.three_haves_table(rows))
+
+    return _list_page(request, title="三有一持续", build=build, flag_filter="只看未达到")
