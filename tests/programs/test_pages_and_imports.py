@@ -204,7 +204,7 @@ def test_the_three_haves_page_lists_each_target_household_with_its_flags(client,
     assert [c.value for c in sheet.active[2]] == [
         poor.number,
         "李贫",
-        "周庄村",
+        "周庄村村民委员会",
         "是",
         "否",
         "否",
