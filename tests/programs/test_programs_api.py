@@ -332,3 +332,49 @@ def test_a_project_and_an_asset_link_only_to_their_own_county(baofeng, api_as):
     assert made.json()["rights_complete"] is False
     refused = baofeng.api("POST", "/assets", {**asset, "project_id": far_project["id"]})
     assert refused.status_code == 404 and refused.json()["code"] == "project_not_found"
+
+
+def test_list_queries_do_not_grow_with_the_rows(baofeng, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fangpin.programs import services
+
+    county = make_user("county", BAOFENG, "maker")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            services.workshop_create(
+                user=county, name=f"车间{i}", type="home", village_code=BAOFENG_VILLAGE, owner="甲"
+            )
+            services.talent_create(
+                user=county, name=f"人{i}", origin_village_code=BAOFENG_VILLAGE, skill="技"
+            )
+            services.asset_create(
+                user=county,
+                name=f"资产{i}",
+                asset_class="household",
+                value=1,
+                village_code=BAOFENG_VILLAGE,
+            )
+            services.project_create(
+                user=county,
+                name=f"项目{i}",
+                type="other",
+                year=_year(),
+                village_code=BAOFENG_VILLAGE,
+                budget=1,
+            )
+
+    def counts() -> list[int]:
+        out = []
+        for path in ("/workshops", "/talents", "/assets", "/projects", "/fund-allocations"):
+            with CaptureQueriesContext(connection) as queries:
+                assert baofeng.api("GET", path).status_code == 200
+            out.append(len(queries))
+        return out
+
+    add(1)
+    few = counts()
+    add(5)
+    assert counts() == few

@@ -15,6 +15,7 @@ from fangpin.auth import AuthedRequest
 from fangpin.core.bounds import Id, SmallCount, Text16, Text20, Text64, Text100, Text200, Year, Yuan
 from fangpin.core.errors import NotFound
 from fangpin.core.scoping import get_scoped
+from fangpin.policy.services import parameter_int
 from fangpin.registry.models import Household
 
 from . import selectors, services
@@ -313,9 +314,11 @@ class WorkshopIn(Schema):
     owner: Text200
 
 
-def workshop_out(w: Workshop) -> dict[str, Any]:
-    from fangpin.policy.services import parameter_int
+def _minimum() -> int:
+    return parameter_int("workshop_min_alleviated_workers")
 
+
+def workshop_out(w: Workshop, minimum: int) -> dict[str, Any]:
     alleviated = getattr(w, "n_alleviated", 0)
     return {
         "id": w.pk,
@@ -326,7 +329,7 @@ def workshop_out(w: Workshop) -> dict[str, Any]:
         "owner": w.owner,
         "workers": getattr(w, "n_workers", 0),
         "alleviated_workers": alleviated,
-        "flag_few_alleviated": alleviated < parameter_int("workshop_min_alleviated_workers"),
+        "flag_few_alleviated": alleviated < minimum,
     }
 
 
@@ -335,7 +338,7 @@ def _workshop(request: AuthedRequest, pk: int) -> dict[str, Any]:
     found = qs.first()
     if found is None:
         raise NotFound()
-    return workshop_out(found)
+    return workshop_out(found, _minimum())
 
 
 @router.post("/workshops", response={201: dict[str, Any]}, summary="登记帮扶车间")
@@ -373,7 +376,8 @@ def worker_add(request: AuthedRequest, workshop_id: int, body: WorkerIn) -> Stat
 @router.get("/workshops", response=Page, summary="帮扶车间(吸纳脱贫人口不足 5 人的标记)")
 def workshop_index(request: AuthedRequest, q: Query[RegionQuery]) -> dict[str, Any]:
     qs = selectors.workshop_list(user=request.auth, region=q.region, today=_today())
-    return _page(qs, q.page, workshop_out)
+    minimum = _minimum()
+    return _page(qs, q.page, lambda w: workshop_out(w, minimum))
 
 
 class TalentIn(Schema):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from fangpin.core.bounds import MAX_YUAN
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.money import yuan
+from fangpin.core.phone import clean_phone
 from fangpin.core.scoping import covers, get_scoped, region_q
 from fangpin.regions.models import Level, Region, canonical_code
 from fangpin.registry import services as registry
@@ -419,7 +420,7 @@ def talent_create(
         skill=_text(skill, "专长", limit=100),
         location=_text(location, "现所在地", required=False, limit=100),
         returned=bool(returned),
-        phone=_text(phone, "联系电话", required=False, limit=20),
+        phone=clean_phone(phone),
         project=_text(project, "创业项目", required=False),
     )
     _save(talent, user)
