@@ -396,8 +396,11 @@ def workshop_worker_add(
         created_by=user,
     )
     _save(worker, user)
+    # The wage joins the income of this year and the last (years before are closed books:
+    # their records are not rewritten by a job entered late).
+    this_year = timezone.localdate().year
     last = (ends_on or max(timezone.localdate(), starts_on)).year
-    _sync_income(user, worker.household_id, range(starts_on.year, last + 1))
+    _sync_income(user, worker.household_id, range(max(starts_on.year, this_year - 1), last + 1))
     return worker
 
 
