@@ -49,6 +49,110 @@ class Page(Schema):
     page_size: int
 
 
+class FundOut(Schema):
+    id: int
+    year: int
+    level: str
+    county_code: str
+    county_name: str
+    purpose: str
+    amount: str = Field(description="金额(元,两位小数)")
+    note: str
+
+
+class FundPage(Page):
+    items: list[FundOut]  # type: ignore[assignment]
+
+
+class FundsSummaryOut(Schema):
+    region: str
+    year: int
+    total: str = Field(description="当年资金总额(元)")
+    by_level: dict[str, str] = Field(description="central / provincial / city / county 各级金额")
+    by_purpose: dict[str, str]
+    industry_share: float | None = Field(description="产业发展资金占比,4 位小数;无资金时为 null")
+    previous_year_total: str
+    change_rate: float | None = Field(description="较上年增减,4 位小数;上年无资金时为 null")
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    type: str
+    year: int
+    village_code: str
+    village_name: str
+    budget: str
+    spent: str
+    spending_progress: float = Field(description="已支出 ÷ 预算,4 位小数")
+    lagging: bool = Field(description="支出滞后于进度(实施中或已完工,支出比例低于当年已过的比例)")
+    fund_allocation_id: int | None
+    status: str
+    households_benefiting: int
+
+
+class ProjectPage(Page):
+    items: list[ProjectOut]  # type: ignore[assignment]
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    class_: str = Field(alias="class")
+    value: str
+    village_code: str
+    village_name: str
+    project_id: int | None
+    rights: dict[str, str] = Field(description="六权各自的责任方,空串为未明确")
+    rights_complete: bool
+    missing_rights: list[str]
+
+
+class AssetPage(Page):
+    items: list[AssetOut]  # type: ignore[assignment]
+
+
+class WorkshopOut(Schema):
+    id: int
+    name: str
+    type: str
+    village_code: str
+    village_name: str
+    owner: str
+    workers: int = Field(description="今日在岗务工人数")
+    alleviated_workers: int = Field(description="其中脱贫户人员")
+    flag_few_alleviated: bool = Field(description="吸纳脱贫人口少于 5 人(政策参数)")
+
+
+class WorkshopPage(Page):
+    items: list[WorkshopOut]  # type: ignore[assignment]
+
+
+class TalentOut(Schema):
+    id: int
+    name: str
+    origin_village_code: str
+    origin_village_name: str
+    skill: str
+    location: str
+    returned: bool
+    phone: str
+    project: str
+
+
+class TalentPage(Page):
+    items: list[TalentOut]  # type: ignore[assignment]
+
+
+class ThreeHavesOut(Schema):
+    household_id: int
+    industry: bool
+    employment: bool
+    income: bool
+    all_three: bool
+    sustained: bool = Field(description="三者在最近 N 个月(政策参数)一直保持")
+
+
 class RegionQuery(Schema):
     region: str | None = None
     page: int = 1
@@ -85,13 +189,13 @@ def fund_out(f: FundAllocation) -> dict[str, Any]:
     }
 
 
-@router.post("/fund-allocations", response={201: dict[str, Any]}, summary="登记衔接资金")
+@router.post("/fund-allocations", response={201: FundOut}, summary="登记衔接资金")
 def fund_create(request: AuthedRequest, body: FundIn) -> Status[dict[str, Any]]:
     allocation = services.fund_allocation_create(user=request.auth, **body.dict())
     return Status(201, fund_out(allocation))
 
 
-@router.get("/fund-allocations", response=Page, summary="衔接资金列表")
+@router.get("/fund-allocations", response=FundPage, summary="衔接资金列表")
 def fund_index(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
     qs = selectors.fund_allocation_list(user=request.auth, region=q.region, year=q.year)
     return _page(qs, q.page, fund_out)
@@ -104,7 +208,7 @@ class SummaryQuery(Schema):
 
 @router.get(
     "/funds/summary",
-    response=dict[str, Any],
+    response=FundsSummaryOut,
     summary="衔接资金汇总(总额、分级、产业占比、同比)",
 )
 def funds_summary(request: AuthedRequest, q: Query[SummaryQuery]) -> dict[str, Any]:
@@ -146,12 +250,12 @@ def project_out(p: Project) -> dict[str, Any]:
     }
 
 
-@router.post("/projects", response={201: dict[str, Any]}, summary="项目入库")
+@router.post("/projects", response={201: ProjectOut}, summary="项目入库")
 def project_create(request: AuthedRequest, body: ProjectIn) -> Status[dict[str, Any]]:
     return Status(201, project_out(services.project_create(user=request.auth, **body.dict())))
 
 
-@router.get("/projects", response=Page, summary="项目库(支出滞后的项目标记 lagging)")
+@router.get("/projects", response=ProjectPage, summary="项目库(支出滞后的项目标记 lagging)")
 def project_index(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
     qs = selectors.project_list(user=request.auth, region=q.region, year=q.year)
     return _page(qs, q.page, project_out)
@@ -162,9 +266,7 @@ class SpendingIn(Schema):
     spent_on: dt.date | None = None
 
 
-@router.post(
-    "/projects/{project_id}/spendings", response={201: dict[str, Any]}, summary="登记项目支出"
-)
+@router.post("/projects/{project_id}/spendings", response={201: ProjectOut}, summary="登记项目支出")
 def project_spend(
     request: AuthedRequest, project_id: int, body: SpendingIn
 ) -> Status[dict[str, Any]]:
@@ -210,7 +312,7 @@ def asset_out(a: Asset) -> dict[str, Any]:
     }
 
 
-@router.post("/assets", response={201: dict[str, Any]}, summary="登记项目资产(六权)")
+@router.post("/assets", response={201: AssetOut}, by_alias=True, summary="登记项目资产(六权)")
 def asset_create(request: AuthedRequest, body: AssetIn) -> Status[dict[str, Any]]:
     asset = services.asset_create(
         user=request.auth,
@@ -228,7 +330,12 @@ class AssetQuery(RegionQuery):
     rights_complete: bool | None = None
 
 
-@router.get("/assets", response=Page, summary="项目资产(rights_complete=false 为六权未明晰)")
+@router.get(
+    "/assets",
+    response=AssetPage,
+    by_alias=True,
+    summary="项目资产(rights_complete=false 为六权未明晰)",
+)
 def asset_index(request: AuthedRequest, q: Query[AssetQuery]) -> dict[str, Any]:
     qs = selectors.asset_list(user=request.auth, region=q.region, rights_complete=q.rights_complete)
     return _page(qs, q.page, asset_out)
@@ -341,7 +448,7 @@ def _workshop(request: AuthedRequest, pk: int) -> dict[str, Any]:
     return workshop_out(found, _minimum())
 
 
-@router.post("/workshops", response={201: dict[str, Any]}, summary="登记帮扶车间")
+@router.post("/workshops", response={201: WorkshopOut}, summary="登记帮扶车间")
 def workshop_create(request: AuthedRequest, body: WorkshopIn) -> Status[dict[str, Any]]:
     workshop = services.workshop_create(user=request.auth, **body.dict())
     return Status(201, _workshop(request, workshop.pk))
@@ -373,7 +480,7 @@ def worker_add(request: AuthedRequest, workshop_id: int, body: WorkerIn) -> Stat
     return Status(201, out)
 
 
-@router.get("/workshops", response=Page, summary="帮扶车间(吸纳脱贫人口不足 5 人的标记)")
+@router.get("/workshops", response=WorkshopPage, summary="帮扶车间(吸纳脱贫人口不足 5 人的标记)")
 def workshop_index(request: AuthedRequest, q: Query[RegionQuery]) -> dict[str, Any]:
     qs = selectors.workshop_list(user=request.auth, region=q.region, today=_today())
     minimum = _minimum()
@@ -404,12 +511,12 @@ def talent_out(t: Talent) -> dict[str, Any]:
     }
 
 
-@router.post("/talents", response={201: dict[str, Any]}, summary="登记人才")
+@router.post("/talents", response={201: TalentOut}, summary="登记人才")
 def talent_create(request: AuthedRequest, body: TalentIn) -> Status[dict[str, Any]]:
     return Status(201, talent_out(services.talent_create(user=request.auth, **body.dict())))
 
 
-@router.get("/talents", response=Page, summary="人才库")
+@router.get("/talents", response=TalentPage, summary="人才库")
 def talent_index(request: AuthedRequest, q: Query[RegionQuery]) -> dict[str, Any]:
     return _page(selectors.talent_list(user=request.auth, region=q.region), q.page, talent_out)
 
@@ -419,7 +526,7 @@ def talent_index(request: AuthedRequest, q: Query[RegionQuery]) -> dict[str, Any
 
 @router.get(
     "/three-haves/households/{household_id}",
-    response=dict[str, Any],
+    response=ThreeHavesOut,
     summary="一户的三有一持续(有产业、有就业、有收入、持续)",
 )
 def three_haves_household(request: AuthedRequest, household_id: int) -> dict[str, Any]:
