@@ -273,7 +273,9 @@ def _workshops(
         rng.shuffle(members)
         # The seed: 3,291 workers, 1,243 of them 脱贫 (38%); most workshops reach 5.
         n = rng.randint(12, 30)
-        for person_id, household_id, _ in members[:n]:
+        poor = [m for m in members if m[2]][: round(n * 0.4)]
+        others = [m for m in members if not m[2]][: n - len(poor)]
+        for person_id, household_id, _ in poor + others:
             if person_id in hired:
                 continue
             hired.add(person_id)
