@@ -71,6 +71,7 @@ class Foreign:
     entity: int = 0
     project: int = 0
     person: int = 0
+    worker: int = 0
 
 
 @dataclass
@@ -246,6 +247,11 @@ ROUTES: dict[tuple[str, str], Call] = {
         {"workshop_id": lambda f: f.workshop},
         body=lambda f: {"person_id": f.person, "starts_on": "2026-01-01", "monthly_wage": 1800},
     ),
+    ("POST", "/workshops/{workshop_id}/workers/{worker_id}/actions/end"): Call(
+        WRITE,
+        {"workshop_id": lambda f: f.workshop, "worker_id": lambda f: f.worker},
+        body=lambda f: {"ends_on": "2026-06-30"},
+    ),
     ("POST", "/talents"): Call(
         WRITE,
         body=lambda f: {"name": "李强", "origin_village_code": BAOFENG_VILLAGE, "skill": "电商"},
@@ -337,7 +343,20 @@ def _foreign_programs(make_user: Callable[..., Any], home: Any) -> dict[str, int
         budget=1000,
     )
     person = home.current_memberships().first().person_id
-    return {"workshop": workshop.pk, "entity": entity.pk, "project": project.pk, "person": person}
+    worker = programs.workshop_worker_add(
+        user=county,
+        workshop_id=workshop.pk,
+        person_id=person,
+        starts_on=dt.date(2026, 1, 1),
+        monthly_wage=1000,
+    )
+    return {
+        "workshop": workshop.pk,
+        "entity": entity.pk,
+        "project": project.pk,
+        "person": person,
+        "worker": worker.pk,
+    }
 
 
 def test_every_api_route_is_in_the_scope_walk_table():

@@ -378,3 +378,44 @@ def test_list_queries_do_not_grow_with_the_rows(baofeng, make_user):
     few = counts()
     add(5)
     assert counts() == few
+
+
+def test_a_worker_who_leaves_stops_counting_and_the_wage_follows(baofeng, make_user):
+    import datetime as dt
+
+    clerk = make_user("village", BAOFENG_VILLAGE, "clerk")
+    home = make_household(clerk, BAOFENG_VILLAGE, members=1, is_alleviated=True)
+    shop = baofeng.api(
+        "POST",
+        "/workshops",
+        {"name": "车间", "type": "home", "village_code": BAOFENG_VILLAGE, "owner": "甲"},
+    ).json()
+    year = _year()
+    hired = baofeng.api(
+        "POST",
+        f"/workshops/{shop['id']}/workers",
+        {
+            "person_id": home.current_memberships().first().person_id,
+            "starts_on": f"{year}-01-01",
+            "monthly_wage": 1000,
+        },
+    ).json()
+    record = IncomeRecord.objects.get(household=home, year=year)
+    assert record.linked_wage == Decimal("12000.00")
+    ends = dt.date(year, 3, 31)
+    left = baofeng.api(
+        "POST",
+        f"/workshops/{shop['id']}/workers/{hired['id']}/actions/end",
+        {"ends_on": ends.isoformat()},
+    )
+    assert left.status_code == 200
+    record.refresh_from_db()
+    assert record.linked_wage == Decimal("3000.00") and record.wage == Decimal("3000.00")
+    if ends < timezone.localdate():
+        assert left.json()["workers"] == 0
+    bad = baofeng.api(
+        "POST",
+        f"/workshops/{shop['id']}/workers/{hired['id']}/actions/end",
+        {"ends_on": f"{year - 1}-12-31"},
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "worker_dates_out_of_order"

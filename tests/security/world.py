@@ -52,6 +52,7 @@ class World:
             # Programs (issue 12): no project or workshop in this world either (404).
             "project_id": 1,
             "workshop_id": 1,
+            "worker_id": 1,
         }
         return str(values[name])
 

@@ -480,6 +480,24 @@ def worker_add(request: AuthedRequest, workshop_id: int, body: WorkerIn) -> Stat
     return Status(201, out)
 
 
+class WorkerEndIn(Schema):
+    ends_on: dt.date
+
+
+@router.post(
+    "/workshops/{workshop_id}/workers/{worker_id}/actions/end",
+    response=WorkshopOut,
+    summary="务工人员离岗(其家庭工资性收入随之调整)",
+)
+def worker_end(
+    request: AuthedRequest, workshop_id: int, worker_id: int, body: WorkerEndIn
+) -> dict[str, Any]:
+    services.workshop_worker_end(
+        user=request.auth, workshop_id=workshop_id, worker_id=worker_id, ends_on=body.ends_on
+    )
+    return _workshop(request, workshop_id)
+
+
 @router.get("/workshops", response=WorkshopPage, summary="帮扶车间(吸纳脱贫人口不足 5 人的标记)")
 def workshop_index(request: AuthedRequest, q: Query[RegionQuery]) -> dict[str, Any]:
     qs = selectors.workshop_list(user=request.auth, region=q.region, today=_today())

@@ -405,6 +405,27 @@ def workshop_worker_add(
 
 
 @transaction.atomic
+def workshop_worker_end(
+    *, user: User, workshop_id: int, worker_id: int, ends_on: dt.date
+) -> WorkshopWorker:
+    """A worker leaves the workshop on `ends_on`; the household's wage income follows."""
+    _require(user, FIELD_WRITERS)
+    workshop = get_scoped(Workshop.objects.select_for_update(), user, pk=workshop_id)
+    worker = workshop.workers.select_for_update().filter(pk=worker_id).first()
+    if worker is None:
+        raise NotFound()
+    if ends_on < worker.starts_on:
+        raise BadValue("离岗日期不能早于上岗日期", code=Code.WORKER_DATES)
+    before = worker.ends_on
+    worker.ends_on = ends_on
+    _save(worker, user, "离岗", update_fields=["ends_on"])
+    this_year = timezone.localdate().year
+    first = max(min(ends_on, before or ends_on).year, this_year - 1)
+    _sync_income(user, worker.household_id, range(first, this_year + 1))
+    return worker
+
+
+@transaction.atomic
 def talent_create(
     *,
     user: User,
