@@ -76,7 +76,10 @@ BAD = {
         (_year(), "中央", YEXIAN, "产业发展", 1000, ""),  # another county
         (_year(), "中央", BAOFENG, "产业发展", "", ""),  # empty amount
     ],
-    "projects": [("", "产业发展", _year(), BAOFENG_VILLAGE, 1, "")],
+    "projects": [
+        ("", "产业发展", _year(), BAOFENG_VILLAGE, 1, ""),
+        ("大棚", "产业发展", _year(), BAOFENG_VILLAGE, 1, "", "很多"),
+    ],
     "assets": [("冷库", "私有", 1, BAOFENG_VILLAGE, "", "", "", "", "", "")],
     "talents": [("王磊", YEXIAN_VILLAGE, "电商", "", "", "", "")],
 }
@@ -97,6 +100,8 @@ def test_a_good_file_imports_and_a_bad_one_writes_nothing(county, key):
     if key == "funds":
         assert [row for row, _ in bad.problems] == [3, 4, 5]
         assert "资金级别" in bad.problems[0][1] and "金额" in bad.problems[2][1]
+    if key == "projects":
+        assert [row for row, _ in bad.problems] == [2, 3] and "受益户数" in bad.problems[1][1]
 
 
 def test_workshop_workers_import_by_id_number_and_refuse_a_number_cell(county, make_user):

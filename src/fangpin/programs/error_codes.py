@@ -17,6 +17,8 @@ class ProgramsErrorCode(enum.StrEnum):
     ENTITY_NOT_FOUND = "entity_not_found"
     PERSON_NOT_FOUND = "worker_person_not_found"
     WORKER_DATES = "worker_dates_out_of_order"
+    INVALID_DATE = "program_invalid_date"
+    INVALID_COUNT = "program_invalid_count"
     ALREADY_WORKING = "worker_already_in_workshop"
     INVALID_ROWS = "program_import_invalid_rows"
     UNKNOWN_KIND = "program_import_unknown_kind"

@@ -56,7 +56,17 @@ def _date(value: str, label: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.replace("/", "-")[:10])
     except ValueError:
-        raise BadValue(f"{label}“{value}”不是日期(如 2026-03-01)", code=Code.EMPTY_FIELD) from None
+        raise BadValue(f"{label}“{value}”不是日期(如 2026-03-01)", code=Code.INVALID_DATE) from None
+
+
+def _count(value: str, label: str) -> int:
+    try:
+        number = float(value or 0)
+    except ValueError:
+        raise BadValue(f"{label}“{value}”不是整数", code=Code.INVALID_COUNT) from None
+    if not number.is_integer() or not 0 <= number <= 32_767:
+        raise BadValue(f"{label}“{value}”应为 0 至 32767 的整数", code=Code.INVALID_COUNT)
+    return int(number)
 
 
 def _funds(user: User, r: dict[str, str]) -> Any:
@@ -80,7 +90,7 @@ def _projects(user: User, r: dict[str, str]) -> Any:
         village_code=r["村代码"],
         budget=r["预算(元)"],
         status=r.get("状态") or "planned",
-        households_benefiting=int(float(r.get("受益户数") or 0)),
+        households_benefiting=_count(r.get("受益户数", ""), "受益户数"),
     )
 
 
