@@ -73,6 +73,11 @@ class Foreign:
     problem: int = 0
     census_round: int = 0
     problem_photo: int = 0
+    workshop: int = 0
+    entity: int = 0
+    project: int = 0
+    person: int = 0
+    worker: int = 0
 
 
 @dataclass
@@ -276,7 +281,86 @@ ROUTES: dict[tuple[str, str], Call] = {
     # A region outside the caller's answers 404, as /regions/{code} does.
     ("GET", "/ratings"): Call(DETAIL, query={"region": BAOFENG}),
     # ---- programs (issue 12)
-    #
+    ("POST", "/fund-allocations"): Call(
+        WRITE,
+        body=lambda f: {
+            "year": 2025,
+            "level": "central",
+            "county_code": BAOFENG,
+            "purpose": "industry",
+            "amount": 1000,
+        },
+    ),
+    ("GET", "/fund-allocations"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/funds/summary"): Call(DETAIL, query={"region": BAOFENG, "year": 2025}),
+    ("POST", "/projects"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "食用菌大棚",
+            "type": "industry",
+            "year": 2025,
+            "village_code": BAOFENG_VILLAGE,
+            "budget": 100000,
+            "status": "in_progress",
+        },
+    ),
+    ("GET", "/projects"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/projects/{project_id}/spendings"): Call(
+        WRITE, {"project_id": lambda f: f.project}, body=lambda f: {"amount": 100}
+    ),
+    ("POST", "/assets"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "冷库",
+            "class": "operating",
+            "value": 50000,
+            "village_code": BAOFENG_VILLAGE,
+            "rights": {"ownership": "村集体"},
+        },
+    ),
+    ("GET", "/assets"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/entities"): Call(
+        WRITE, body=lambda f: {"name": "某合作社", "type": "cooperative", "county_code": BAOFENG}
+    ),
+    ("GET", "/entities"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/benefit-links"): Call(
+        WRITE,
+        body=lambda f: {
+            "household_id": f.household,
+            "entity_id": f.entity,
+            "kind": "dividend",
+            "year": 2025,
+            "amount": 500,
+        },
+    ),
+    ("GET", "/benefit-links"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/workshops"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "服装车间",
+            "type": "factory",
+            "village_code": BAOFENG_VILLAGE,
+            "owner": "某公司",
+        },
+    ),
+    ("GET", "/workshops"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/workshops/{workshop_id}/workers"): Call(
+        WRITE,
+        {"workshop_id": lambda f: f.workshop},
+        body=lambda f: {"person_id": f.person, "starts_on": "2026-01-01", "monthly_wage": 1800},
+    ),
+    ("POST", "/workshops/{workshop_id}/workers/{worker_id}/actions/end"): Call(
+        WRITE,
+        {"workshop_id": lambda f: f.workshop, "worker_id": lambda f: f.worker},
+        body=lambda f: {"ends_on": "2026-06-30"},
+    ),
+    ("POST", "/talents"): Call(
+        WRITE,
+        body=lambda f: {"name": "李强", "origin_village_code": BAOFENG_VILLAGE, "skill": "电商"},
+    ),
+    ("GET", "/talents"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/three-haves/households/{household_id}"): Call(DETAIL, household),
+    ("GET", "/programs/panel"): Call(DETAIL, query={"region": BAOFENG}),
     # ---- supervision (issue 13)
     #
 }
@@ -371,7 +455,9 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         file=SimpleUploadedFile("现场.pdf", b"%PDF-1.4 evidence"),
         title="现场照片",
     )
+    programs = _foreign_programs(make_user, home)
     return Foreign(
+        **programs,
         household=home.pk,
         case=case_.pk,
         measure=measure.pk,
@@ -382,6 +468,42 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         census_round=census.pk,
         problem_photo=photo.pk,
     )
+
+
+def _foreign_programs(make_user: Callable[..., Any], home: Any) -> dict[str, int]:
+    """A workshop, an entity and a project of 宝丰县, and a person to hire (issue 12)."""
+    from fangpin.programs import services as programs
+
+    county = make_user("county", BAOFENG, "baofeng-programs")
+    workshop = programs.workshop_create(
+        user=county, name="宝丰车间", type="factory", village_code=BAOFENG_VILLAGE, owner="某公司"
+    )
+    entity = programs.entity_create(
+        user=county, name="宝丰菌业", type="enterprise", county_code=BAOFENG
+    )
+    project = programs.project_create(
+        user=county,
+        name="菌棚",
+        type="industry",
+        year=2025,
+        village_code=BAOFENG_VILLAGE,
+        budget=1000,
+    )
+    person = home.current_memberships().first().person_id
+    worker = programs.workshop_worker_add(
+        user=county,
+        workshop_id=workshop.pk,
+        person_id=person,
+        starts_on=dt.date(2026, 1, 1),
+        monthly_wage=1000,
+    )
+    return {
+        "workshop": workshop.pk,
+        "entity": entity.pk,
+        "project": project.pk,
+        "person": person,
+        "worker": worker.pk,
+    }
 
 
 def test_every_api_route_is_in_the_scope_walk_table():

@@ -18,6 +18,7 @@ from fangpin.core.idempotency import add_idempotency_header
 from fangpin.dashboard.api import router as stats_router
 from fangpin.monitoring.api import cases_router
 from fangpin.policy.api import router as policy_router
+from fangpin.programs.api import router as programs_router
 from fangpin.regions.api import router as regions_router
 from fangpin.registry.api import router as households_router
 from fangpin.screening.api import batches_router, warnings_router
@@ -104,6 +105,8 @@ api.add_router("/policy", policy_router)
 # Village work (CONTRACT §7) names its own paths (/grids, /visits, /problems, ...).
 api.add_router("", villages_field_router)
 api.add_router("", villages_board_router)
+# Programs (CONTRACT §8): /fund-allocations, /projects, /assets, /workshops, ...
+api.add_router("", programs_router)
 # Departments reach only their uploads (CONTRACT §3): every operation not listed in
 # accounts.reach answers them 403, whichever router it comes from. ("operation" wraps the
 # view function, so it runs once the caller is authenticated and the input parsed.)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fangpin.monitoring",
     "fangpin.screening",
     "fangpin.villages",
+    "fangpin.programs",
     "fangpin.dashboard",
     "fangpin.web",
 ]
@@ -200,6 +201,7 @@ FANGPIN_DEMO_SEEDERS.append("fangpin.screening.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.monitoring.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.villages.field.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.villages.board.seeding.seed")
+FANGPIN_DEMO_SEEDERS.append("fangpin.programs.seeding.seed")
 
 Q_CLUSTER = {
     "name": "fangpin",

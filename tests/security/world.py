@@ -53,6 +53,10 @@ class World:
             "document_id": 1,
             "problem_id": self.problem_id,
             "photo_id": 1,
+            # Programs (issue 12): no project or workshop in this world either (404).
+            "project_id": 1,
+            "workshop_id": 1,
+            "worker_id": 1,
         }
         if name == "report_id":  # a farmer's report of the village (issue 11), made on first use
             values[name] = _self_report_id()

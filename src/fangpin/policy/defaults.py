@@ -28,6 +28,9 @@ PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
     "working_age_max": (Decimal(60), "劳动年龄上限", "岁"),
     "compulsory_school_age_min": (Decimal(6), "义务教育适龄下限", "岁"),
     "compulsory_school_age_max": (Decimal(15), "义务教育适龄上限", "岁"),
+    # Programs (DOMAIN §9)
+    "three_haves_sustain_months": (Decimal(6), "三有一持续:“持续”须连续保持的月数", "月"),
+    "workshop_min_alleviated_workers": (Decimal(5), "帮扶车间最少吸纳脱贫人口", "人"),
 }
 
 # Henan's monitoring lines by year (yuan per person per year).

@@ -175,6 +175,16 @@ class IncomeRecord(models.Model):
     out_of_pocket_medical = models.DecimalField(
         "合规自付支出", max_digits=12, decimal_places=2, default=Decimal(0)
     )
+    # The parts of `wage` and `property` that come from benefit links (四金: wages from
+    # entities and workshops; rent, dividends, asset income), kept by `income_links_set`
+    # from the programs app: one source of truth, never typed. `wage` and `property`
+    # include them.
+    linked_wage = models.DecimalField(
+        "其中:联农带农工资", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    linked_property = models.DecimalField(
+        "其中:联农带农财产性收入", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
     members = models.PositiveSmallIntegerField("家庭人口(核算时)")
     net_income = models.DecimalField("家庭纯收入", max_digits=12, decimal_places=2)
     per_capita_net = models.DecimalField("家庭人均纯收入", max_digits=12, decimal_places=2)

@@ -107,6 +107,8 @@ class IncomeOut(Schema):
     operating_cost: str
     insurance_payout: str
     out_of_pocket_medical: str
+    linked_wage: str = Field(description="工资性收入中来自联农带农(企业、帮扶车间)的部分")
+    linked_property: str = Field(description="财产性收入中来自联农带农(租金、股金、利金)的部分")
     members: int = Field(description="核算时家庭人口")
     net_income: str = Field(description="家庭纯收入(元)")
     per_capita_net: str = Field(description="家庭人均纯收入(元,两位小数)")
@@ -207,6 +209,8 @@ def income_out(r: IncomeRecord) -> dict[str, Any]:
         "operating_cost",
         "insurance_payout",
         "out_of_pocket_medical",
+        "linked_wage",
+        "linked_property",
         "net_income",
         "per_capita_net",
     )

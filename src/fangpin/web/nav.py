@@ -38,6 +38,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
         frozenset({"village", "township", "county", "city", "viewer"}),
     ),
     ("villages:policies", "政策", None),
+    ("programs:panel", "项目资金", frozenset({"township", "county", "city", "viewer"})),
 ]
 
 

@@ -24,5 +24,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("screening/", include("fangpin.screening.urls")),
     path("monitoring/", include("fangpin.monitoring.urls")),
     path("villages/", include("fangpin.villages.urls")),
+    path("programs/", include("fangpin.programs.urls")),
     path("dashboard/", include("fangpin.dashboard.urls")),
 ]

@@ -39,6 +39,7 @@ from .common import require_writer as require_writer
 from .guarantees import guarantees_set as guarantees_set
 from .households import household_create as household_create
 from .households import household_update as household_update
+from .incomes import income_links_set as income_links_set
 from .incomes import income_record as income_record
 from .incomes import per_capita_net as per_capita_net
 from .members import household_merge as household_merge

@@ -11,8 +11,9 @@ from django.db import transaction
 from fangpin.core.bounds import MAX_YUAN
 from fangpin.core.errors import BadValue
 from fangpin.core.money import yuan
+from fangpin.core.scoping import get_scoped
 
-from ..models import IncomeRecord
+from ..models import Household, IncomeRecord
 from .common import (
     INVALID_AMOUNT,
     INVALID_YEAR,
@@ -70,7 +71,11 @@ def income_record(
     out_of_pocket_medical: object = 0,
     recorded_on: dt.date | None = None,
 ) -> IncomeRecord:
-    """Record a household's income for a year; per-capita net uses today's member count."""
+    """Record a household's income for a year; per-capita net uses today's member count.
+
+    The typed wage and property income are the parts not paid through benefit links: the
+    linked parts of the year (see `income_links_set`) are carried over and added.
+    """
     household = _writable_household(user, household_id)
     today = _today()
     if not 2000 <= int(year) <= today.year + 1:
@@ -85,8 +90,13 @@ def income_record(
         "transfer": _amount(transfer, "转移性收入"),
         "operating_cost": _amount(operating_cost, "生产经营性支出"),
     }
+    linked = _linked_parts(household.pk, int(year))
+    amounts["wage"] += linked[0]
+    amounts["property"] += linked[1]
     net, per_capita = per_capita_net(**amounts, members=members)
     record = IncomeRecord(
+        linked_wage=linked[0],
+        linked_property=linked[1],
         household=household,
         year=int(year),
         recorded_on=recorded_on or today,
@@ -99,4 +109,67 @@ def income_record(
         **amounts,
     )
     _save(record, user)
+    return record
+
+
+def _linked_parts(household_id: int, year: int) -> tuple[Decimal, Decimal]:
+    latest = (
+        IncomeRecord.objects.filter(household_id=household_id, year=year)
+        .order_by("-recorded_on", "-id")
+        .values_list("linked_wage", "linked_property")
+        .first()
+    )
+    return (latest[0], latest[1]) if latest else (Decimal("0.00"), Decimal("0.00"))
+
+
+@transaction.atomic
+def income_links_set(
+    *,
+    user: User,
+    household_id: int | str,
+    year: int,
+    wage: Decimal,
+    property: Decimal,
+) -> IncomeRecord:
+    """Set the parts of a year's income that come from benefit links (四金) and workshops.
+
+    Called by the programs app with the year's totals of the household's links whenever one
+    changes; the registry never reads those links itself (apps depend one way). The latest
+    record of the year is updated in place (simple-history keeps the former figures, with the
+    user), so the typed parts stay as typed; a year with no record yet gets one holding only
+    the linked parts. The caller has checked the user's role; scope is checked here.
+    """
+    household = get_scoped(Household.objects.select_for_update(), user, pk=household_id)
+    wage, property = yuan(wage), yuan(property)
+    record = (
+        IncomeRecord.objects.select_for_update()
+        .filter(household=household, year=int(year))
+        .order_by("-recorded_on", "-id")
+        .first()
+    )
+    if record is None:
+        members = household.memberships.filter(ended_on__isnull=True).count()
+        if members == 0:
+            raise BadValue("该户没有现有成员,无法计算人均收入", code=NO_MEMBERS)
+        record = IncomeRecord(
+            household=household,
+            year=int(year),
+            recorded_on=_today(),
+            members=members,
+            recorded_by=user,
+        )
+    elif record.linked_wage == wage and record.linked_property == property:
+        return record
+    record.wage = record.wage - record.linked_wage + wage
+    record.property = record.property - record.linked_property + property
+    record.linked_wage, record.linked_property = wage, property
+    record.net_income, record.per_capita_net = per_capita_net(
+        wage=record.wage,
+        operating=record.operating,
+        property=record.property,
+        transfer=record.transfer,
+        operating_cost=record.operating_cost,
+        members=record.members,
+    )
+    _save(record, user, "联农带农收入变化")
     return record

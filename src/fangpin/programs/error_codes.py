@@ -1,0 +1,24 @@
+"""Every error code the programs app answers with (the `code` of `{detail, code}`)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ProgramsErrorCode(enum.StrEnum):
+    ROLE_READ_ONLY = "programs_read_only"
+    REGION_NOT_FOUND = "program_region_not_found"
+    INVALID_CHOICE = "program_invalid_choice"
+    INVALID_AMOUNT = "program_invalid_amount"
+    INVALID_YEAR = "program_invalid_year"
+    EMPTY_FIELD = "program_empty_field"
+    FUND_NOT_FOUND = "fund_allocation_not_found"
+    PROJECT_NOT_FOUND = "project_not_found"
+    ENTITY_NOT_FOUND = "entity_not_found"
+    PERSON_NOT_FOUND = "worker_person_not_found"
+    WORKER_DATES = "worker_dates_out_of_order"
+    INVALID_DATE = "program_invalid_date"
+    INVALID_COUNT = "program_invalid_count"
+    ALREADY_WORKING = "worker_already_in_workshop"
+    INVALID_ROWS = "program_import_invalid_rows"
+    UNKNOWN_KIND = "program_import_unknown_kind"

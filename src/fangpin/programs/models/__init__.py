@@ -1,0 +1,23 @@
+"""Programs (CONTRACT §8, DOMAIN §9): what keeps incomes above the line. One module each:
+- funds: 衔接资金 allocations, the project library and its spending;
+- assets: project assets and their six rights (六权同确);
+- industry: business entities and the households' benefit links (四金);
+- employment: workshops (帮扶车间) and their workers; talents (人才).
+"""
+
+from .assets import Asset as Asset
+from .assets import AssetClass as AssetClass
+from .employment import Talent as Talent
+from .employment import Workshop as Workshop
+from .employment import WorkshopType as WorkshopType
+from .employment import WorkshopWorker as WorkshopWorker
+from .funds import FundAllocation as FundAllocation
+from .funds import FundLevel as FundLevel
+from .funds import Project as Project
+from .funds import ProjectSpending as ProjectSpending
+from .funds import ProjectStatus as ProjectStatus
+from .funds import Purpose as Purpose
+from .industry import BenefitKind as BenefitKind
+from .industry import BenefitLink as BenefitLink
+from .industry import Entity as Entity
+from .industry import EntityType as EntityType
