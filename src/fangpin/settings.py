@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fangpin.monitoring",
     "fangpin.screening",
     "fangpin.villages",
+    "fangpin.supervision",
     "fangpin.dashboard",
     "fangpin.web",
 ]
