@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from fangpin.core.indicators import Computed, formula, period_bounds, rate
 from fangpin.core.scoping import region_q
 from fangpin.regions.models import Region
 
-from . import clock
+from . import clock, dates
 from .models import IDENTIFIED_STATES, Case, CaseEvent, State
 
 RECORDS = 50  # a page of records behind a value
@@ -76,11 +77,16 @@ def identification_on_time_rate(region_code: str, period: str) -> Computed:
         .order_by("deadline", "id")
     )
     rejected_ids = [c.pk for c in cases if c.state == State.REJECTED]
-    rejected_on = {}
+    # The day a rejection was decided is the step's day (`done_on`, which may be backdated),
+    # not the moment it was typed in.
+    rejected_on: dict[int, dt.date] = {}
     for event in CaseEvent.objects.filter(
         case_id__in=rejected_ids, to_state=State.REJECTED
-    ).order_by("at"):
-        rejected_on[event.case_id] = timezone.localdate(event.at)
+    ).order_by("id"):
+        day = event.body.get(dates.ACTION_DAY) if isinstance(event.body, dict) else None
+        rejected_on[event.case_id] = (
+            dt.date.fromisoformat(day) if day else timezone.localdate(event.at)
+        )
     due = on_time = 0
     late: list[dict[str, Any]] = []
     for case in cases:
