@@ -67,6 +67,9 @@ class Foreign:
     warning: int
     batch: int
     document: int
+    indicator: int = 0
+    indicator_report: int = 0
+    assessment_sample: int = 0
 
 
 @dataclass
@@ -176,7 +179,42 @@ ROUTES: dict[tuple[str, str], Call] = {
     # ---- programs (issue 12)
     #
     # ---- supervision (issue 13)
-    #
+    ("POST", "/tasks/import"): Call(
+        ROLE, body=lambda f: {"file": SimpleUploadedFile("任务清单.xlsx", b"PK\x03\x04")}
+    ),
+    ("GET", "/indicators"): Call(
+        OWN, why="the task list of the caller's region and the regions above it, no county's data"
+    ),
+    ("GET", "/indicators/{indicator_id}/values"): Call(
+        DETAIL,
+        {"indicator_id": lambda f: f.indicator},
+        query={"region": BAOFENG, "period": "2026-01"},
+    ),
+    ("POST", "/indicators/{indicator_id}/reports"): Call(
+        WRITE,
+        {"indicator_id": lambda f: f.indicator},
+        body=lambda f: {"region_code": BAOFENG, "period": "2026-01", "value": 1},
+    ),
+    ("GET", "/indicator-reports"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/indicator-reports/{report_id}/actions/{action}"): Call(
+        WRITE,
+        {"report_id": lambda f: f.indicator_report, "action": lambda f: "approve"},
+        body=lambda f: {"comment": ""},
+    ),
+    ("GET", "/rankings"): Call(LIST, query={"region": BAOFENG, "period": "2026-01"}),
+    ("POST", "/assessment-samples"): Call(
+        WRITE,
+        body=lambda f: {
+            "year": 2026,
+            "villages_per_county": 1,
+            "households_per_county": 1,
+            "seed": 1,
+            "region_code": BAOFENG,
+        },
+    ),
+    ("GET", "/assessment-samples/{sample_id}"): Call(
+        DETAIL, {"sample_id": lambda f: f.assessment_sample}
+    ),
 }
 
 
@@ -227,6 +265,7 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         kind="consent",
         file=SimpleUploadedFile("承诺书.pdf", b"%PDF-1.4 consent"),
     )
+    indicator, report, sample = _supervision_objects(clerk)
     return Foreign(
         household=home.pk,
         case=case_.pk,
@@ -234,7 +273,53 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         warning=warning.pk,
         batch=batch.pk,
         document=document.pk,
+        indicator=indicator,
+        indicator_report=report,
+        assessment_sample=sample,
     )
+
+
+def _supervision_objects(clerk: Any) -> tuple[int, int, int]:
+    """The city's task list (read by every county), a 宝丰县 report on it, a 宝丰县 sample."""
+    from django.utils import timezone
+
+    from fangpin.supervision.models import (
+        AssessmentSample,
+        Indicator,
+        IndicatorReport,
+        NodeLevel,
+        TaskNode,
+    )
+
+    aspect = TaskNode.objects.create(year=2026, region_id=CITY, level=NodeLevel.ASPECT, name="守底线")
+    item = TaskNode.objects.create(
+        year=2026, region_id=CITY, level=NodeLevel.ITEM, parent=aspect, name="监测"
+    )
+    sub = TaskNode.objects.create(
+        year=2026, region_id=CITY, level=NodeLevel.SUB_ITEM, parent=item, name="帮扶"
+    )
+    indicator = Indicator.objects.create(
+        year=2026,
+        region_id=CITY,
+        sub_item=sub,
+        aspect=aspect,
+        name="新增就业人数",
+        weight=1,
+        owner="各县",
+        source="manual",
+    )
+    report = IndicatorReport.objects.create(
+        indicator=indicator,
+        region_id=BAOFENG,
+        period="2026-01",
+        value=3,
+        submitted_by=clerk,
+        submitted_at=timezone.now(),
+    )
+    sample = AssessmentSample.objects.create(
+        region_id=BAOFENG, year=2026, villages_per_county=1, households_per_county=1, seed=1
+    )
+    return indicator.pk, report.pk, sample.pk
 
 
 def test_every_api_route_is_in_the_scope_walk_table():

@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from fangpin.auth import AuthedRequest
 from fangpin.core.bounds import Count, LongText, Text16, Year
-from fangpin.core.errors import BadValue
+from fangpin.core.errors import BadValue, NotFound
 from fangpin.core.indicators import FORMULAS
 from fangpin.monitoring import clock
 
@@ -239,9 +239,14 @@ def rankings(
     level: str = "county",
     region: str | None = None,
 ) -> dict[str, Any]:
-    """Regions of `level` inside `region` (the user's own by default), in order of score."""
-    place = selectors.region_in_scope(request.auth, region)
+    """Regions of `level` inside `region` (the user's own by default), in order of score.
+
+    A region outside the user's answers an empty ranking, as lists do."""
     period = selectors.check_period(period or _this_period())
+    try:
+        place = selectors.region_in_scope(request.auth, region)
+    except NotFound:
+        return {"period": period, "level": level, "region_code": region, "items": []}
     result = ranking_for(place, period, level)
     return {
         "period": period,
