@@ -291,7 +291,9 @@ def _supervision_objects(clerk: Any) -> tuple[int, int, int]:
         TaskNode,
     )
 
-    aspect = TaskNode.objects.create(year=2026, region_id=CITY, level=NodeLevel.ASPECT, name="守底线")
+    aspect = TaskNode.objects.create(
+        year=2026, region_id=CITY, level=NodeLevel.ASPECT, name="守底线"
+    )
     item = TaskNode.objects.create(
         year=2026, region_id=CITY, level=NodeLevel.ITEM, parent=aspect, name="监测"
     )

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_4_21_38_95_task_list_imports_with_its_counts(api_as):
     city = api_as("city", CITY)
-    answer = city.api("POST", "/tasks/import", {"file": upload(xlsx(full_task_list())), "year": 2026})
+    answer = city.api(
+        "POST", "/tasks/import", {"file": upload(xlsx(full_task_list())), "year": 2026}
+    )
     assert answer.status_code == 200, answer.json()
     assert answer.json() == {"aspects": 4, "items": 21, "sub_items": 38, "indicators": 95}
     listed = city.api("GET", "/indicators", {"year": 2026}).json()

@@ -74,9 +74,7 @@ def test_elimination_rate_households_matches_a_count_from_the_events(generated_c
         for period in months_back(today, 8):
             _, last = period_bounds(period)
             mine = [(c, d) for c, d in cases if c.village_id.startswith(start)]
-            identified = [
-                (c, d) for c, d in mine if "monitored" in d and d["monitored"] <= last
-            ]
+            identified = [(c, d) for c, d in mine if "monitored" in d and d["monitored"] <= last]
             eliminated = [
                 c
                 for c, d in identified

@@ -18,10 +18,34 @@ from .helpers import upload, xlsx
 pytestmark = pytest.mark.django_db
 
 # Aspect A: reach 10 (weight 4); aspect B: keep at most 5 (weight 6, lower is better).
-HEADERS = ("方面", "事项", "子项", "指标", "目标值", "单位", "权重", "责任单位", "数据来源", "计算公式", "方向")
+HEADERS = (
+    "方面",
+    "事项",
+    "子项",
+    "指标",
+    "目标值",
+    "单位",
+    "权重",
+    "责任单位",
+    "数据来源",
+    "计算公式",
+    "方向",
+)
 ROWS = [
     ["守底线", "事项1", "子项1", "新增就业人数", 10, "人", 4, "各县", "县级填报", "台账", ""],
-    ["促振兴", "事项2", "子项2", "逾期问题个数", 5, "个", 6, "各县", "县级填报", "台账", "越低越好"],
+    [
+        "促振兴",
+        "事项2",
+        "子项2",
+        "逾期问题个数",
+        5,
+        "个",
+        6,
+        "各县",
+        "县级填报",
+        "台账",
+        "越低越好",
+    ],
     [
         "守底线",
         "事项1",
@@ -41,9 +65,7 @@ ROWS = [
 @pytest.fixture
 def plan(api_as) -> dict[str, Any]:
     city = api_as("city", CITY)
-    answer = city.api(
-        "POST", "/tasks/import", {"file": upload(xlsx(ROWS, HEADERS)), "year": 2026}
-    )
+    answer = city.api("POST", "/tasks/import", {"file": upload(xlsx(ROWS, HEADERS)), "year": 2026})
     assert answer.status_code == 200, answer.json()
     items = city.api("GET", "/indicators", {"year": 2026}).json()["items"]
     return {
@@ -105,9 +127,11 @@ def test_a_report_is_returned_for_correction_with_a_comment(plan):
     assert returned.json()["comment"] == "请附花名册"
     # While returned, the value does not count, and it cannot be approved as it is.
     assert act(plan["city"], report_id, "approve").json()["code"] == "report_not_submitted"
-    value = plan["baofeng"].api(
-        "GET", f"/indicators/{plan['jobs']}/values", {"period": "2026-11"}
-    ).json()
+    value = (
+        plan["baofeng"]
+        .api("GET", f"/indicators/{plan['jobs']}/values", {"period": "2026-11"})
+        .json()
+    )
     assert value["value"] is None and value["report"]["status"] == "returned"
     listed = plan["baofeng"].api("GET", "/indicator-reports", {"status": "returned"}).json()
     assert [r["id"] for r in listed["items"]] == [report_id]

@@ -55,9 +55,10 @@ def expected_stratum(household: Household) -> str:
     if ill:
         return "serious_illness"
     cases = Case.objects.filter(household=household)
-    if any(r.startswith("02") for c in cases for r in c.risk_types) or household.warnings.filter(
-        risk_type__startswith="02"
-    ).exists():
+    if (
+        any(r.startswith("02") for c in cases for r in c.risk_types)
+        or household.warnings.filter(risk_type__startswith="02").exists()
+    ):
         return "disaster"
     return "alleviated" if household.is_alleviated else "general"
 
@@ -97,11 +98,14 @@ def test_the_sample_respects_counties_villages_and_strata(registry, api_as):
     strata = sample["strata"]
     assert sum(s["sampled"] for s in strata.values()) == len(households)
     monitored = sum(strata[k]["sampled"] for k in ("unstable", "marginal", "sudden"))
-    monitored_pool = sum(strata[k]["in_sampled_villages"] for k in ("unstable", "marginal", "sudden"))
+    monitored_pool = sum(
+        strata[k]["in_sampled_villages"] for k in ("unstable", "marginal", "sudden")
+    )
     if monitored_pool and strata["general"]["in_sampled_villages"]:
-        assert monitored / monitored_pool > strata["general"]["sampled"] / strata["general"][
-            "in_sampled_villages"
-        ]
+        assert (
+            monitored / monitored_pool
+            > strata["general"]["sampled"] / strata["general"]["in_sampled_villages"]
+        )
     assert strata["unstable"]["weight"] == 3.0 and strata["general"]["weight"] == 0.5
 
 
@@ -122,10 +126,17 @@ def test_a_county_samples_only_itself(registry, api_as):
     answer = county.api(
         "POST",
         "/assessment-samples",
-        {"year": 2026, "villages_per_county": 2, "households_per_county": 10, "seed": 1,
-         "region_code": BAOFENG},
+        {
+            "year": 2026,
+            "villages_per_county": 2,
+            "households_per_county": 10,
+            "seed": 1,
+            "region_code": BAOFENG,
+        },
     )
     assert answer.status_code == 404
     own = draw(county, 1)
     assert {v["code"][:6] for v in own["villages"]} == {YEXIAN}
-    assert api_as("county", BAOFENG).api("GET", f"/assessment-samples/{own['id']}").status_code == 404
+    assert (
+        api_as("county", BAOFENG).api("GET", f"/assessment-samples/{own['id']}").status_code == 404
+    )

@@ -115,8 +115,7 @@ def sample_out(sample: AssessmentSample) -> dict[str, Any]:
         "households_per_county": sample.households_per_county,
         "villages": [{"code": v.village_id} for v in sample.villages.all()],
         "households": [
-            {"household_id": h.household_id, "stratum": h.stratum}
-            for h in sample.households.all()
+            {"household_id": h.household_id, "stratum": h.stratum} for h in sample.households.all()
         ],
         "strata": sample.strata,
     }
@@ -127,9 +126,7 @@ def tasks_import(
     request: AuthedRequest, file: File[UploadedFile], year: int | None = Form(None)
 ) -> dict[str, int]:
     """Import the year's task list (xlsx, CONTRACT §9 headers); all or nothing."""
-    return services.tasks_import(
-        user=request.auth, file=file, year=year or clock.today().year
-    )
+    return services.tasks_import(user=request.auth, file=file, year=year or clock.today().year)
 
 
 @router.get("/indicators")
@@ -169,9 +166,7 @@ def indicator_values(
             value=float(got.value),
             words=known.words,
             numerator=_number(Decimal(got.numerator)) if got.numerator is not None else None,
-            denominator=_number(Decimal(got.denominator))
-            if got.denominator is not None
-            else None,
+            denominator=_number(Decimal(got.denominator)) if got.denominator is not None else None,
             records=got.records,
             report=None,
         )
@@ -274,4 +269,3 @@ def sample_create(request: AuthedRequest, payload: SampleIn) -> Status:
 @router.get("/assessment-samples/{sample_id}")
 def sample_detail(request: AuthedRequest, sample_id: int) -> dict[str, Any]:
     return sample_out(selectors.sample_get(request.auth, sample_id))
-

@@ -1,9 +1,10 @@
 """The task list import (CONTRACT §9): one row per indicator, all or nothing, row-level errors.
 
-Headers 方面 · 事项 · 子项 · 指标 · 目标值 · 单位 · 权重 · 责任单位 · 数据来源 · 计算公式 (required), and
-optionally 方向 · 牵头领导 · 进度安排 · 佐证材料. A blank 方面, 事项 or 子项 repeats the one above (the
-merged cells of a county's spreadsheet read as blanks). `数据来源` = computed (or 系统计算) names a
-formula of the catalogue in `计算公式`; any other source is reported by the owner.
+Headers 方面 · 事项 · 子项 · 指标 · 目标值 · 单位 · 权重 · 责任单位 · 数据来源 · 计算公式
+(required), and optionally 方向 · 牵头领导 · 进度安排 · 佐证材料. A blank 方面, 事项 or 子项
+repeats the one above (the merged cells of a county's spreadsheet read as blanks).
+`数据来源` = computed (or 系统计算) names a formula of the catalogue in `计算公式`; any other
+source is reported by the owner.
 """
 
 from __future__ import annotations
@@ -129,7 +130,9 @@ def parse(source: IO[bytes] | bytes | Any) -> Parsed:
         text = {name: excel.text(v) for name, v in cells.items()}
         problems: list[Problem] = []
 
-        def fail(column: str, message: str, line: int = index, out: list[Problem] = problems) -> None:
+        def fail(
+            column: str, message: str, line: int = index, out: list[Problem] = problems
+        ) -> None:
             out.append(Problem(line, column, message))
 
         for level in ("方面", "事项", "子项"):

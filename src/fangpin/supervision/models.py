@@ -57,7 +57,7 @@ class Direction(models.TextChoices):
 
 
 class Indicator(models.Model):
-    """An indicator of a sub-item: target, weight (full points), owner, where its value comes from."""
+    """An indicator of a sub-item: target, weight (full points), owner, source of its value."""
 
     region_field = "region__prefix_code"
 
@@ -202,14 +202,15 @@ class SampleVillage(models.Model):
     class Meta:
         ordering = ["sample", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.sample_id}: {self.village_id}"
+
 
 class SampleHousehold(models.Model):
     sample = models.ForeignKey(
         AssessmentSample, on_delete=models.CASCADE, related_name="households"
     )
-    household = models.ForeignKey(
-        "registry.Household", on_delete=models.PROTECT, related_name="+"
-    )
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
     stratum = models.CharField("层", max_length=20)
     position = models.PositiveIntegerField(default=0)
     findings = models.TextField("评估发现", blank=True)
@@ -217,3 +218,6 @@ class SampleHousehold(models.Model):
 
     class Meta:
         ordering = ["sample", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}: {self.household_id} ({self.stratum})"

@@ -136,7 +136,7 @@ def allocate(total: int, sizes: dict[str, int], w: dict[str, Decimal]) -> dict[s
 def draw_county(
     county: str, *, villages: int, households: int, seed: int, w: dict[str, Decimal]
 ) -> CountyDraw:
-    rng = random.Random(f"{seed}:{county}")  # noqa: S311 - sampling, not secrets
+    rng = random.Random(f"{seed}:{county}")
     strata = household_strata(county)
     draw = CountyDraw(county=county)
     village_weight: dict[str, Decimal] = defaultdict(Decimal)

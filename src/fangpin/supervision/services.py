@@ -70,7 +70,7 @@ def tasks_import(*, user: User, file: IO[bytes] | bytes | Any, year: int) -> dic
         made: dict[tuple[str, ...], TaskNode] = {}
         position = 0
 
-        def node(key: tuple[str, ...], level: str, parent: TaskNode | None) -> TaskNode:
+        def node_for(key: tuple[str, ...], level: str, parent: TaskNode | None) -> TaskNode:
             nonlocal position
             if key not in made:
                 position += 1
@@ -85,9 +85,9 @@ def tasks_import(*, user: User, file: IO[bytes] | bytes | Any, year: int) -> dic
             return made[key]
 
         for row in parsed.rows:
-            aspect = node((row.aspect,), NodeLevel.ASPECT, None)
-            item = node((row.aspect, row.item), NodeLevel.ITEM, aspect)
-            sub = node((row.aspect, row.item, row.sub_item), NodeLevel.SUB_ITEM, item)
+            aspect = node_for((row.aspect,), NodeLevel.ASPECT, None)
+            item = node_for((row.aspect, row.item), NodeLevel.ITEM, aspect)
+            sub = node_for((row.aspect, row.item, row.sub_item), NodeLevel.SUB_ITEM, item)
             position += 1
             Indicator.objects.create(
                 year=year,
@@ -168,7 +168,9 @@ def report_submit(
                 submitted_at=now,
             )
         if report.status == ReportStatus.APPROVED:
-            raise Conflict("该填报已审核锁定,如需修改请审核单位先撤销审核", code=SupervisionCode.REPORT_LOCKED)
+            raise Conflict(
+                "该填报已审核锁定,如需修改请审核单位先撤销审核", code=SupervisionCode.REPORT_LOCKED
+            )
         report.value = number
         report.evidence = evidence
         report.status = ReportStatus.SUBMITTED
@@ -227,7 +229,9 @@ def sample_create(
         raise Forbidden("后评估抽样由市级、县级组织")
     if region.level not in (Level.CITY, Level.COUNTY):
         raise BadValue("抽样范围应为市或县", code=SupervisionCode.BAD_LEVEL)
-    if not (1 <= villages_per_county <= MAX_VILLAGES and 1 <= households_per_county <= MAX_HOUSEHOLDS):
+    if not (
+        1 <= villages_per_county <= MAX_VILLAGES and 1 <= households_per_county <= MAX_HOUSEHOLDS
+    ):
         raise BadValue(
             f"每县抽取村数应为1至{MAX_VILLAGES},户数应为1至{MAX_HOUSEHOLDS}",
             code=SupervisionCode.SAMPLE_SIZE,
@@ -286,4 +290,3 @@ def sample_create(
                 )
         SampleHousehold.objects.bulk_create(households)
     return sample
-

@@ -22,6 +22,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("screening:batch_list", "部门数据", frozenset({"county", "department", "city"})),
     ("registry:import", "导入", frozenset({"village", "township", "county"})),
     ("dashboard:home", "统计", None),
+    ("supervision:home", "督导考核", frozenset({"county", "city"})),
 ]
 
 

@@ -20,5 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("screening/", include("fangpin.screening.urls")),
     path("monitoring/", include("fangpin.monitoring.urls")),
     path("villages/", include("fangpin.villages.urls")),
+    path("supervision/", include("fangpin.supervision.urls")),
     path("dashboard/", include("fangpin.dashboard.urls")),
 ]
