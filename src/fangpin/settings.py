@@ -194,6 +194,7 @@ if os.environ.get("FANGPIN_BEHIND_PROXY", "") in {"1", "true", "yes", "on"}:
 FANGPIN_DEMO_SEEDERS: list[str] = []
 FANGPIN_DEMO_SEEDERS.append("fangpin.screening.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.monitoring.seeding.seed")
+FANGPIN_DEMO_SEEDERS.append("fangpin.supervision.seeding.seed")
 
 Q_CLUSTER = {
     "name": "fangpin",

@@ -56,6 +56,11 @@ def tasks_import(*, user: User, file: IO[bytes] | bytes | Any, year: int) -> dic
         )
     region = user.region
     assert region is not None
+    return task_list_write(region=region, year=year, rows=parsed.rows)
+
+
+def task_list_write(*, region: Region, year: int, rows: list[importing.TaskRow]) -> dict[str, int]:
+    """Replace the year's task list of `region` by checked rows (the import's second half)."""
     with transaction.atomic():
         old = Indicator.objects.select_for_update().filter(year=year, region=region)
         if IndicatorReport.objects.filter(indicator__in=old).exists():
@@ -84,7 +89,7 @@ def tasks_import(*, user: User, file: IO[bytes] | bytes | Any, year: int) -> dic
                 )
             return made[key]
 
-        for row in parsed.rows:
+        for row in rows:
             aspect = node_for((row.aspect,), NodeLevel.ASPECT, None)
             item = node_for((row.aspect, row.item), NodeLevel.ITEM, aspect)
             sub = node_for((row.aspect, row.item, row.sub_item), NodeLevel.SUB_ITEM, item)
@@ -107,12 +112,11 @@ def tasks_import(*, user: User, file: IO[bytes] | bytes | Any, year: int) -> dic
                 formula=row.formula,
                 position=position,
             )
-    levels = [key for key in made]
     return {
-        "aspects": sum(1 for k in levels if len(k) == 1),
-        "items": sum(1 for k in levels if len(k) == 2),
-        "sub_items": sum(1 for k in levels if len(k) == 3),
-        "indicators": len(parsed.rows),
+        "aspects": sum(1 for k in made if len(k) == 1),
+        "items": sum(1 for k in made if len(k) == 2),
+        "sub_items": sum(1 for k in made if len(k) == 3),
+        "indicators": len(rows),
     }
 
 
