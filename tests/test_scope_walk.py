@@ -215,6 +215,11 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/assessment-samples/{sample_id}"): Call(
         DETAIL, {"sample_id": lambda f: f.assessment_sample}
     ),
+    ("POST", "/assessment-samples/{sample_id}/findings"): Call(
+        WRITE,
+        {"sample_id": lambda f: f.assessment_sample},
+        body=lambda f: {"household_id": f.household, "findings": "收入核算无误"},
+    ),
 }
 
 

@@ -140,3 +140,17 @@ def test_a_county_samples_only_itself(registry, api_as):
     assert (
         api_as("county", BAOFENG).api("GET", f"/assessment-samples/{own['id']}").status_code == 404
     )
+
+
+def test_assessors_record_findings_for_a_sampled_household(registry, api_as):
+    city = api_as("city", CITY)
+    sample = draw(city, 3)
+    household_id = sample["households"][0]["household_id"]
+    path = f"/assessment-samples/{sample['id']}/findings"
+    answer = city.api("POST", path, {"household_id": household_id, "findings": "收入核算无误"})
+    assert answer.status_code == 200 and answer.json()["findings"] == "收入核算无误"
+    stored = city.api("GET", f"/assessment-samples/{sample['id']}").json()["households"][0]
+    assert stored["findings"] == "收入核算无误"
+    outside = Household.objects.exclude(pk__in=[h["household_id"] for h in sample["households"]])
+    other = city.api("POST", path, {"household_id": outside.first().pk, "findings": "x"})
+    assert other.status_code == 404

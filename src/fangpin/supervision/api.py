@@ -46,6 +46,11 @@ class ActionIn(Schema):
     comment: LongText = ""
 
 
+class FindingIn(Schema):
+    household_id: int
+    findings: LongText
+
+
 class SampleIn(Schema):
     year: Year
     villages_per_county: Count = 10
@@ -115,7 +120,8 @@ def sample_out(sample: AssessmentSample) -> dict[str, Any]:
         "households_per_county": sample.households_per_county,
         "villages": [{"code": v.village_id} for v in sample.villages.all()],
         "households": [
-            {"household_id": h.household_id, "stratum": h.stratum} for h in sample.households.all()
+            {"household_id": h.household_id, "stratum": h.stratum, "findings": h.findings}
+            for h in sample.households.all()
         ],
         "strata": sample.strata,
     }
@@ -269,3 +275,19 @@ def sample_create(request: AuthedRequest, payload: SampleIn) -> Status:
 @router.get("/assessment-samples/{sample_id}")
 def sample_detail(request: AuthedRequest, sample_id: int) -> dict[str, Any]:
     return sample_out(selectors.sample_get(request.auth, sample_id))
+
+
+@router.post("/assessment-samples/{sample_id}/findings")
+def sample_finding(request: AuthedRequest, sample_id: int, payload: FindingIn) -> dict[str, Any]:
+    """The assessors' findings for one sampled household."""
+    entry = services.sample_finding_set(
+        user=request.auth,
+        sample_id=sample_id,
+        household_id=payload.household_id,
+        findings=payload.findings,
+    )
+    return {
+        "household_id": entry.household_id,
+        "stratum": entry.stratum,
+        "findings": entry.findings,
+    }

@@ -56,7 +56,7 @@ def indicators(user: User, *, year: int | None = None) -> QuerySet[Indicator]:
     own = user.region_prefix
     if own is None:
         return Indicator.objects.none()
-    qs = Indicator.objects.filter(_visible(own)).select_related("sub_item", "aspect")
+    qs = Indicator.objects.filter(_visible(own)).select_related("sub_item__parent", "aspect")
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("year", "region_id", "position")
@@ -80,7 +80,7 @@ def plan_indicators(region: Region, year: int) -> QuerySet[Indicator]:
     """The indicators a region is assessed on: the task lists of its own and higher regions."""
     return (
         Indicator.objects.filter(year=year, region__prefix__in=ancestors_and_self(region.prefix))
-        .select_related("aspect", "sub_item")
+        .select_related("aspect", "sub_item__parent")
         .order_by("position")
     )
 

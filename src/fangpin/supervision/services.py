@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangpin.accounts.models import Role
-from fangpin.core.errors import BadValue, Conflict, Forbidden
+from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.regions.models import Level, Region
 
 from . import importing, sampling, selectors
@@ -294,3 +294,23 @@ def sample_create(
                 )
         SampleHousehold.objects.bulk_create(households)
     return sample
+
+
+def sample_finding_set(
+    *, user: User, sample_id: int, household_id: int, findings: str
+) -> SampleHousehold:
+    """Record the assessors' findings for one sampled household (city or county)."""
+    sample = selectors.sample_get(user, sample_id)
+    if user.role not in (Role.CITY, Role.COUNTY):
+        raise Forbidden("评估发现由市级、县级评估组录入")
+    with transaction.atomic():
+        entry = (
+            SampleHousehold.objects.select_for_update()
+            .filter(sample=sample, household_id=household_id)
+            .first()
+        )
+        if entry is None:
+            raise NotFound("该户不在此次抽样中")
+        entry.findings = findings.strip()
+        entry.save(update_fields=["findings"])
+    return entry
