@@ -70,6 +70,7 @@ class Foreign:
     indicator: int = 0
     indicator_report: int = 0
     assessment_sample: int = 0
+    follow_up: int = 0
 
 
 @dataclass
@@ -215,6 +216,28 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/assessment-samples/{sample_id}"): Call(
         DETAIL, {"sample_id": lambda f: f.assessment_sample}
     ),
+    ("POST", "/meetings"): Call(
+        WRITE,
+        body=lambda f: {
+            "title": "调度会",
+            "held_on": "2026-03-01",
+            "decisions": [
+                {
+                    "decision": "整改",
+                    "owner": "县乡村振兴局",
+                    "deadline": "2026-03-31",
+                    "region_code": BAOFENG,
+                }
+            ],
+        },
+    ),
+    ("GET", "/meetings"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/follow-ups"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/follow-ups/{follow_up_id}/actions/{action}"): Call(
+        WRITE,
+        {"follow_up_id": lambda f: f.follow_up, "action": lambda f: "close"},
+        body=lambda f: {"note": "已办结"},
+    ),
     ("POST", "/assessment-samples/{sample_id}/findings"): Call(
         WRITE,
         {"sample_id": lambda f: f.assessment_sample},
@@ -270,7 +293,7 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         kind="consent",
         file=SimpleUploadedFile("承诺书.pdf", b"%PDF-1.4 consent"),
     )
-    indicator, report, sample = _supervision_objects(clerk)
+    indicator, report, sample, follow_up = _supervision_objects(clerk)
     return Foreign(
         household=home.pk,
         case=case_.pk,
@@ -281,17 +304,21 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         indicator=indicator,
         indicator_report=report,
         assessment_sample=sample,
+        follow_up=follow_up,
     )
 
 
-def _supervision_objects(clerk: Any) -> tuple[int, int, int]:
-    """The city's task list (read by every county), a 宝丰县 report on it, a 宝丰县 sample."""
+def _supervision_objects(clerk: Any) -> tuple[int, int, int, int]:
+    """The city's task list (read by every county), a 宝丰县 report on it, a 宝丰县 sample,
+    a 宝丰县 meeting's follow-up."""
     from django.utils import timezone
 
     from fangpin.supervision.models import (
         AssessmentSample,
+        FollowUp,
         Indicator,
         IndicatorReport,
+        Meeting,
         NodeLevel,
         TaskNode,
     )
@@ -326,7 +353,15 @@ def _supervision_objects(clerk: Any) -> tuple[int, int, int]:
     sample = AssessmentSample.objects.create(
         region_id=BAOFENG, year=2026, villages_per_county=1, households_per_county=1, seed=1
     )
-    return indicator.pk, report.pk, sample.pk
+    meeting = Meeting.objects.create(region_id=BAOFENG, title="调度会", held_on=dt.date(2026, 3, 1))
+    follow_up = FollowUp.objects.create(
+        meeting=meeting,
+        region_id=BAOFENG,
+        decision="整改",
+        owner="县乡村振兴局",
+        deadline=dt.date(2026, 3, 31),
+    )
+    return indicator.pk, report.pk, sample.pk, follow_up.pk
 
 
 def test_every_api_route_is_in_the_scope_walk_table():

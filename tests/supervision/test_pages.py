@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from fangpin.monitoring import clock
 from fangpin.registry.seeding import registry_seed
-from fangpin.supervision.models import Indicator, IndicatorReport
+from fangpin.supervision.models import FollowUp, Indicator, IndicatorReport
 from tests.conftest import BAOFENG, BAOFENG_TOWN, BAOFENG_VILLAGE, CITY
 
 from .helpers import full_task_list, upload, xlsx
@@ -122,3 +122,28 @@ def test_the_menu_offers_supervision_to_county_and_city_only(make_user):
         page = browser(make_user, role, region).get("/")
         labels = [i["label"] for i in page.context["nav_items"]] if page.context else []
         assert ("督导考核" in labels) == shown, role
+
+
+def test_a_meeting_is_recorded_on_the_page_and_its_follow_up_closed(city, make_user):
+    answer = city.post(
+        "/supervision/meetings/",
+        {
+            "title": "12月调度会",
+            "held_on": "2026-12-01",
+            "decision_0": "完成问题整改",
+            "owner_0": "宝丰县乡村振兴局",
+            "region_0": BAOFENG,
+            "deadline_0": "2026-12-31",
+        },
+    )
+    assert answer.status_code == 302
+    county = browser(make_user, "county", BAOFENG)
+    page = county.get("/supervision/meetings/").content.decode()
+    assert "完成问题整改" in page and "办结" in page
+    item = FollowUp.objects.get()
+    county.post(f"/supervision/follow-ups/{item.pk}/close/", {"note": "已整改到位"})
+    item.refresh_from_db()
+    assert item.status == "closed"
+    export = county.get("/supervision/meetings/", {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[1][2] == "完成问题整改" and rows[1][6] == "已办结"

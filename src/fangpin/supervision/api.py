@@ -1,7 +1,9 @@
-"""Supervision API (CONTRACT §9): task list, indicator values, reports, rankings, samples. Thin."""
+"""Supervision API (CONTRACT §9): task list, indicator values, reports, rankings, samples;
+dispatch meetings and their follow-ups. Thin."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,14 +12,14 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from fangpin.auth import AuthedRequest
-from fangpin.core.bounds import Count, LongText, Text16, Year
+from fangpin.core.bounds import Count, LongText, Text16, Text200, Year
 from fangpin.core.errors import BadValue, NotFound
 from fangpin.core.indicators import FORMULAS
 from fangpin.monitoring import clock
 
 from . import scoring, selectors, services
 from .error_codes import SupervisionCode
-from .models import AssessmentSample, Indicator, IndicatorReport
+from .models import AssessmentSample, FollowUp, Indicator, IndicatorReport, Meeting
 from .ranking import ranking_for
 
 router = Router(tags=["督导考核"])
@@ -44,6 +46,24 @@ class ReportCreatedOut(Schema):
 
 class ActionIn(Schema):
     comment: LongText = ""
+
+
+class DecisionIn(Schema):
+    decision: LongText
+    owner: Text200
+    deadline: dt.date
+    region_code: Text16 | None = None
+
+
+class MeetingIn(Schema):
+    title: Text200
+    held_on: dt.date
+    minutes: LongText = ""
+    decisions: list[DecisionIn]
+
+
+class FollowUpActionIn(Schema):
+    note: LongText = ""
 
 
 class FindingIn(Schema):
@@ -291,3 +311,72 @@ def sample_finding(request: AuthedRequest, sample_id: int, payload: FindingIn) -
         "stratum": entry.stratum,
         "findings": entry.findings,
     }
+
+
+def follow_up_out(item: FollowUp) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "meeting_id": item.meeting_id,
+        "meeting": item.meeting.title,
+        "region_code": item.region_id,
+        "decision": item.decision,
+        "owner": item.owner,
+        "deadline": item.deadline,
+        "status": item.status,
+        "status_label": item.get_status_display(),
+        "overdue": item.status == "open" and item.deadline < clock.today(),
+        "closed_on": item.closed_on,
+        "note": item.note,
+    }
+
+
+def meeting_out(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "region_code": meeting.region_id,
+        "title": meeting.title,
+        "held_on": meeting.held_on,
+        "minutes": meeting.minutes,
+        "follow_ups": [follow_up_out(f) for f in meeting.follow_ups.select_related("meeting")],
+    }
+
+
+@router.post("/meetings", response={201: dict[str, Any]})
+def meeting_create(request: AuthedRequest, payload: MeetingIn) -> Status:
+    """Record a dispatch meeting; each decision becomes a follow-up with owner and deadline."""
+    meeting = services.meeting_create(
+        user=request.auth,
+        title=payload.title,
+        held_on=payload.held_on,
+        minutes=payload.minutes,
+        decisions=[services.Decision(**d.dict()) for d in payload.decisions],
+    )
+    return Status(201, meeting_out(meeting))
+
+
+@router.get("/meetings")
+def meeting_list(request: AuthedRequest, region: str | None = None) -> dict[str, Any]:
+    qs = selectors.meetings(request.auth, region=region)
+    return {"items": [meeting_out(m) for m in qs[:100]], "count": qs.count()}
+
+
+@router.get("/follow-ups")
+def follow_up_list(
+    request: AuthedRequest,
+    region: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> dict[str, Any]:
+    qs = selectors.follow_ups(request.auth, region=region, status=status, overdue=overdue)
+    return {"items": [follow_up_out(f) for f in qs[:500]], "count": qs.count()}
+
+
+@router.post("/follow-ups/{follow_up_id}/actions/{action}")
+def follow_up_action(
+    request: AuthedRequest, follow_up_id: int, action: str, payload: FollowUpActionIn
+) -> dict[str, Any]:
+    """close {note} (办结) or reopen {note} (the meeting's region asks for it again)."""
+    item = services.follow_up_act(
+        user=request.auth, follow_up_id=follow_up_id, action=action, note=payload.note
+    )
+    return follow_up_out(item)

@@ -19,3 +19,7 @@ class SupervisionCode(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
     COMMENT_REQUIRED = "comment_required"
     SAMPLE_SIZE = "sample_size"
+    FOLLOW_UP_CLOSED = "follow_up_closed"
+    FOLLOW_UP_OPEN = "follow_up_open"
+    NOTE_REQUIRED = "note_required"
+    DECISIONS_REQUIRED = "decisions_required"

@@ -221,3 +221,58 @@ class SampleHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample_id}: {self.household_id} ({self.stratum})"
+
+
+class Meeting(models.Model):
+    """A dispatch meeting (调度会) of a city or county, whose decisions become follow-ups."""
+
+    region_field = "region__prefix_code"
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("会议名称", max_length=200)
+    held_on = models.DateField("召开日期")
+    minutes = models.TextField("会议纪要", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "调度会"
+        verbose_name_plural = "调度会"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "办理中"
+    CLOSED = "closed", "已办结"
+
+
+class FollowUp(models.Model):
+    """A decision of a meeting to carry out: owner, responsible region, deadline, closure."""
+
+    region_field = "region__prefix_code"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    decision = models.TextField("议定事项")
+    owner = models.CharField("责任单位", max_length=200)
+    deadline = models.DateField("完成时限")
+    status = models.CharField(
+        "状态", max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    note = models.TextField("办理情况", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "议定事项"
+        verbose_name_plural = "议定事项"
+        ordering = ["status", "deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.decision[:30]

@@ -9,10 +9,19 @@ from django.db.models import Q, QuerySet
 
 from fangpin.core.errors import BadValue, NotFound
 from fangpin.core.scoping import get_scoped, region_q, scoped
+from fangpin.monitoring import clock
 from fangpin.regions.models import PREFIX_LENGTH, Region, canonical_code
 
 from .error_codes import SupervisionCode
-from .models import AssessmentSample, Indicator, IndicatorReport, TaskNode
+from .models import (
+    AssessmentSample,
+    FollowUp,
+    FollowUpStatus,
+    Indicator,
+    IndicatorReport,
+    Meeting,
+    TaskNode,
+)
 
 if TYPE_CHECKING:
     from fangpin.accounts.models import User
@@ -114,3 +123,32 @@ def samples(user: User) -> QuerySet[AssessmentSample]:
 
 def sample_get(user: User, sample_id: int) -> AssessmentSample:
     return get_scoped(AssessmentSample.objects.select_related("region"), user, pk=sample_id)
+
+
+def meetings(user: User, *, region: str | None = None) -> QuerySet[Meeting]:
+    return scoped(Meeting.objects.select_related("region"), user, prefix=_prefix_of(region))
+
+
+def follow_ups(
+    user: User, *, region: str | None = None, status: str | None = None, overdue: bool = False
+) -> QuerySet[FollowUp]:
+    qs = scoped(
+        FollowUp.objects.select_related("meeting", "region"), user, prefix=_prefix_of(region)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=FollowUpStatus.OPEN, deadline__lt=clock.today())
+    return qs
+
+
+def follow_up_get(user: User, follow_up_id: int) -> FollowUp:
+    return get_scoped(FollowUp.objects.select_related("meeting", "region"), user, pk=follow_up_id)
+
+
+def _prefix_of(region: str | None) -> str | None:
+    """A region's prefix for `scoped`; an unknown code matches nothing."""
+    if not region:
+        return None
+    found = Region.objects.filter(code=canonical_code(region)).values_list("prefix", flat=True)
+    return found.first() or "x"

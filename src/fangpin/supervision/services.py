@@ -6,6 +6,8 @@ every version of the rows it changes.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
@@ -14,14 +16,18 @@ from django.utils import timezone
 
 from fangpin.accounts.models import Role
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
+from fangpin.monitoring import clock
 from fangpin.regions.models import Level, Region
 
 from . import importing, sampling, selectors
 from .error_codes import SupervisionCode
 from .models import (
     AssessmentSample,
+    FollowUp,
+    FollowUpStatus,
     Indicator,
     IndicatorReport,
+    Meeting,
     NodeLevel,
     ReportStatus,
     SampleHousehold,
@@ -314,3 +320,81 @@ def sample_finding_set(
         entry.findings = findings.strip()
         entry.save(update_fields=["findings"])
     return entry
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str
+    owner: str
+    deadline: dt.date
+    region_code: str | None = None
+
+
+def meeting_create(
+    *,
+    user: User,
+    title: str,
+    held_on: dt.date,
+    minutes: str = "",
+    decisions: list[Decision],
+) -> Meeting:
+    """Record a dispatch meeting of the user's region; each decision becomes a follow-up with
+    an owner, the region responsible (inside the user's) and a deadline."""
+    if user.role not in (Role.CITY, Role.COUNTY):
+        raise Forbidden("调度会由市级、县级召开和登记")
+    if not decisions:
+        raise BadValue("请至少填写一项议定事项", code=SupervisionCode.DECISIONS_REQUIRED)
+    places = [selectors.region_in_scope(user, d.region_code) for d in decisions]
+    for d in decisions:
+        if not d.decision.strip() or not d.owner.strip():
+            raise BadValue("议定事项和责任单位不能为空", code=SupervisionCode.DECISIONS_REQUIRED)
+        if d.deadline < held_on:
+            raise BadValue("完成时限不能早于会议日期", code=SupervisionCode.BAD_PERIOD)
+    region = user.region
+    assert region is not None
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            region=region,
+            title=title.strip() or "调度会",
+            held_on=held_on,
+            minutes=minutes,
+            created_by=user,
+        )
+        for d, place in zip(decisions, places, strict=True):
+            FollowUp.objects.create(
+                meeting=meeting,
+                region=place,
+                decision=d.decision.strip(),
+                owner=d.owner.strip(),
+                deadline=d.deadline,
+            )
+    return meeting
+
+
+def follow_up_act(*, user: User, follow_up_id: int, action: str, note: str = "") -> FollowUp:
+    """`close {note}` by the responsible region or above; `reopen {note}` by the meeting's."""
+    follow_up = selectors.follow_up_get(user, follow_up_id)
+    if action not in ("close", "reopen"):
+        raise BadValue(f"未知的操作:{action}", code=SupervisionCode.UNKNOWN_ACTION)
+    if user.role not in (Role.CITY, Role.COUNTY, Role.TOWNSHIP):
+        raise Forbidden("您的角色不能办理议定事项")
+    note = (note or "").strip()
+    if not note:
+        raise BadValue("请写明办理情况或重新办理的理由", code=SupervisionCode.NOTE_REQUIRED)
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if action == "close":
+            if follow_up.status == FollowUpStatus.CLOSED:
+                raise Conflict("该事项已办结", code=SupervisionCode.FOLLOW_UP_CLOSED)
+            follow_up.status = FollowUpStatus.CLOSED
+            follow_up.closed_on = clock.today()
+        else:
+            if follow_up.meeting.region_id != user.region_id:
+                raise Forbidden("只有召开会议的单位可以要求重新办理")
+            if follow_up.status != FollowUpStatus.CLOSED:
+                raise Conflict("该事项仍在办理中", code=SupervisionCode.FOLLOW_UP_OPEN)
+            follow_up.status = FollowUpStatus.OPEN
+            follow_up.closed_on = None
+        follow_up.note = note
+        follow_up.save(update_fields=["status", "closed_on", "note"])
+    return follow_up

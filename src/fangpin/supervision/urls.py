@@ -14,4 +14,10 @@ urlpatterns = [
     path("import/template/", views.task_template, name="template"),
     path("samples/", views.sample_list, name="samples"),
     path("samples/<int:sample_id>/", views.sample_detail, name="sample_detail"),
+    path("meetings/", views.meetings, name="meetings"),
+    path(
+        "follow-ups/<int:follow_up_id>/<str:action>/",
+        views.follow_up_action,
+        name="follow_up_action",
+    ),
 ]

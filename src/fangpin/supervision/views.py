@@ -4,6 +4,7 @@ the work."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -397,3 +398,97 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
         "strata": sample.strata,
     }
     return render(request, "supervision/sample.html", context)
+
+
+DECISION_ROWS = 5
+
+
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    """Dispatch meetings with their decisions, and the follow-ups tracked to closure."""
+    user = request_user(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            decisions = []
+            for n in range(DECISION_ROWS):
+                text = request.POST.get(f"decision_{n}", "").strip()
+                if not text:
+                    continue
+                decisions.append(
+                    services.Decision(
+                        decision=text,
+                        owner=request.POST.get(f"owner_{n}", ""),
+                        deadline=dt.date.fromisoformat(request.POST.get(f"deadline_{n}", "")),
+                        region_code=request.POST.get(f"region_{n}") or None,
+                    )
+                )
+            services.meeting_create(
+                user=user,
+                title=request.POST.get("title", ""),
+                held_on=dt.date.fromisoformat(request.POST.get("held_on", "")),
+                minutes=request.POST.get("minutes", ""),
+                decisions=decisions,
+            )
+        except ValueError:
+            error = "日期格式不正确"
+        except FangpinError as exc:
+            raise_refusal(exc)
+            error = exc.detail
+        else:
+            messages.success(request, "调度会已登记,议定事项已分解到责任单位")
+            return redirect("supervision:meetings")
+    status = request.GET.get("status") or None
+    overdue = request.GET.get("overdue") == "1"
+    items = list(selectors.follow_ups(user, status=status, overdue=overdue)[:500])
+    today = clock.today()
+    if request.GET.get("format") == "xlsx":
+        content = exports.sheet(
+            ["会议", "会议日期", "议定事项", "责任单位", "地区", "完成时限", "状态", "办理情况"],
+            [
+                [
+                    f.meeting.title,
+                    f"{f.meeting.held_on:%Y-%m-%d}",
+                    f.decision,
+                    f.owner,
+                    f.region.name,
+                    f"{f.deadline:%Y-%m-%d}",
+                    f.get_status_display()
+                    + ("(逾期)" if f.deadline < today and f.status == "open" else ""),
+                    f.note,
+                ]
+                for f in items
+            ],
+            "议定事项",
+        )
+        return _download(content, "调度会议定事项.xlsx")
+    context = {
+        "follow_ups": [(f, f.status == "open" and f.deadline < today) for f in items],
+        "meetings": selectors.meetings(user)[:20],
+        "may_hold": user.role in (Role.CITY, Role.COUNTY),
+        "regions": _regions_to_choose(user.region) if user.region else [],
+        "rows": range(DECISION_ROWS),
+        "error": error,
+        "status": status or "",
+        "overdue": overdue,
+        "today": today,
+    }
+    return render(request, "supervision/meetings.html", context)
+
+
+@login_required
+@require_POST
+def follow_up_action(request: HttpRequest, follow_up_id: int, action: str) -> HttpResponse:
+    try:
+        services.follow_up_act(
+            user=request_user(request),
+            follow_up_id=follow_up_id,
+            action=action,
+            note=request.POST.get("note", ""),
+        )
+    except FangpinError as exc:
+        raise_refusal(exc)
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已办结" if action == "close" else "已要求重新办理")
+    return redirect("supervision:meetings")
