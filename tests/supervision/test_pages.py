@@ -85,6 +85,17 @@ def test_the_bulletin_is_an_a4_pdf_in_chinese_with_the_ranking_and_overdue_list(
     city, imported, monkeypatch
 ):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 3))
+    city.post(
+        "/supervision/meetings/",
+        {
+            "title": "11月调度会",
+            "held_on": "2026-11-02",
+            "decision_0": "危房改造扫尾",
+            "owner_0": "叶县住建局",
+            "region_0": "410422",
+            "deadline_0": "2026-11-30",
+        },
+    )
     page = city.get("/supervision/rankings/", {"period": "2026-10"})
     assert page.status_code == 200 and "宝丰县" in page.content.decode()
     response = city.get("/supervision/rankings/", {"period": "2026-10", "format": "pdf"})
@@ -96,6 +107,7 @@ def test_the_bulletin_is_an_a4_pdf_in_chinese_with_the_ranking_and_overdue_list(
     assert "督导考核通报" in text
     assert "宝丰县" in text and "叶县" in text
     assert "逾期未报事项" in text and "指标4" in text  # the first manual indicator is overdue
+    assert "危房改造扫尾" in text  # an overdue follow-up of a dispatch meeting
 
 
 def test_a_sample_is_drawn_on_the_page_and_downloaded_for_field_teams(city):

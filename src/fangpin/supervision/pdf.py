@@ -4,6 +4,7 @@ the project's embedded CJK font (monitoring.pdf)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
@@ -11,11 +12,18 @@ from reportlab.platypus import Flowable, Spacer
 from fangpin.monitoring.pdf import _build, _p, _styles, _table
 from fangpin.regions.models import Region
 
+from .models import FollowUp
 from .scoring import Standing
 
 
 def bulletin_pdf(
-    *, region: Region, period: str, standings: list[Standing], aspects: list[str], today: dt.date
+    *,
+    region: Region,
+    period: str,
+    standings: list[Standing],
+    aspects: list[str],
+    today: dt.date,
+    follow_ups: Sequence[FollowUp] = (),
 ) -> bytes:
     st = _styles()
     year, month = period.split("-")
@@ -52,6 +60,21 @@ def bulletin_pdf(
         story.append(_table(["地区", "指标", "报送期限"], late, [35 * mm, 100 * mm, 35 * mm]))
     else:
         story.append(_p("本期无逾期未报事项。", st["indent"]))
+    story.append(Spacer(1, 4 * mm))
+    story.append(_p("三、逾期未办结的调度会议定事项", st["body"]))
+    if follow_ups:
+        rows_late = [
+            [f.region.name, f.decision, f.owner, f"{f.deadline:%Y-%m-%d}"] for f in follow_ups
+        ]
+        story.append(
+            _table(
+                ["地区", "议定事项", "责任单位", "完成时限"],
+                rows_late,
+                [25 * mm, 80 * mm, 40 * mm, 25 * mm],
+            )
+        )
+    else:
+        story.append(_p("无逾期未办结事项。", st["indent"]))
     story.append(Spacer(1, 8 * mm))
     story.append(_p(f"{region.name}乡村振兴工作领导小组办公室", st["right"]))
     story.append(_p(f"{today:%Y年%m月%d日}", st["right"]))

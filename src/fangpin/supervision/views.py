@@ -244,6 +244,11 @@ def rankings(request: HttpRequest) -> HttpResponse:
             standings=result.standings,
             aspects=aspects,
             today=clock.today(),
+            follow_ups=list(
+                selectors.follow_ups(user, region=place.code, overdue=True).order_by("deadline")[
+                    :200
+                ]
+            ),
         )
         return _download(content, f"督导考核通报_{place.name}_{period}.pdf", "application/pdf")
     if fmt == "xlsx":
