@@ -32,6 +32,13 @@ def test_a_4_21_38_95_task_list_imports_with_its_counts(api_as):
     assert county.api("GET", "/indicators", {"year": 2026}).json()["count"] == 95
 
 
+def test_the_indicator_list_costs_a_fixed_number_of_queries(api_as, django_assert_max_num_queries):
+    city = api_as("city", CITY)
+    city.api("POST", "/tasks/import", {"file": upload(xlsx(full_task_list())), "year": 2026})
+    with django_assert_max_num_queries(8):
+        assert city.api("GET", "/indicators", {"year": 2026}).json()["count"] == 95
+
+
 def test_importing_again_replaces_the_years_list(api_as):
     city = api_as("city", CITY)
     rows = full_task_list()

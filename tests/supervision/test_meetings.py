@@ -62,6 +62,15 @@ def test_decisions_become_follow_ups_for_the_regions_responsible(api_as, monkeyp
     assert city.api("POST", reopen, {"note": "验收资料不全"}).json()["status"] == "open"
 
 
+def test_the_meeting_list_costs_a_fixed_number_of_queries(api_as, django_assert_max_num_queries):
+    city = api_as("city", CITY)
+    for _ in range(3):
+        meeting(city)
+    with django_assert_max_num_queries(8):
+        items = city.api("GET", "/meetings").json()["items"]
+    assert len(items) == 3 and all(len(m["follow_ups"]) == 2 for m in items)
+
+
 def test_a_county_assigns_nothing_outside_itself(api_as):
     answer = meeting(api_as("county", YEXIAN))
     assert answer.status_code == 404

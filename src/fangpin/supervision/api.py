@@ -337,7 +337,7 @@ def meeting_out(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.title,
         "held_on": meeting.held_on,
         "minutes": meeting.minutes,
-        "follow_ups": [follow_up_out(f) for f in meeting.follow_ups.select_related("meeting")],
+        "follow_ups": [follow_up_out(f) for f in meeting.follow_ups.all()],
     }
 
 
@@ -357,7 +357,8 @@ def meeting_create(request: AuthedRequest, payload: MeetingIn) -> Status:
 @router.get("/meetings")
 def meeting_list(request: AuthedRequest, region: str | None = None) -> dict[str, Any]:
     qs = selectors.meetings(request.auth, region=region)
-    return {"items": [meeting_out(m) for m in qs[:100]], "count": qs.count()}
+    page = qs.prefetch_related("follow_ups__meeting")[:100]
+    return {"items": [meeting_out(m) for m in page], "count": qs.count()}
 
 
 @router.get("/follow-ups")
