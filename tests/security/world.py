@@ -21,7 +21,12 @@ from tests.conftest import BAOFENG, BAOFENG_VILLAGE, CITY, ApiClient
 from tests.registry.helpers import make_household
 
 # What a path parameter of the API is filled with, by name, for a route that acts on a thing.
-ACTIONS = {"/cases/": "verify", "/warnings/": "dismiss"}
+ACTIONS = {
+    "/cases/": "verify",
+    "/warnings/": "dismiss",
+    "/indicator-reports/": "approve",
+    "/follow-ups/": "close",
+}
 
 
 @dataclass
@@ -49,6 +54,11 @@ class World:
             "code": BAOFENG_VILLAGE,
             # No attachment is filed in this world: the download route answers its 404.
             "document_id": 1,
+            # Supervision: refused before any lookup, so no such rows are needed.
+            "indicator_id": 1,
+            "report_id": 1,
+            "sample_id": 1,
+            "follow_up_id": 1,
         }
         return str(values[name])
 
