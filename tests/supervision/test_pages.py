@@ -71,10 +71,11 @@ def test_a_county_reports_on_the_page_and_the_city_approves(city, imported, make
     indicator = Indicator.objects.filter(source="manual").order_by("position").first()
     url = f"/supervision/indicators/{indicator.pk}/?region={BAOFENG}&period=2026-11"
     assert "报送" in county.get(url).content.decode()
-    assert county.post(url, {"value": "7", "evidence": "花名册"}).status_code == 302
+    assert county.post(url, {"value": "10", "evidence": "花名册"}).status_code == 302
     report = IndicatorReport.objects.get()
     queue = city.get("/supervision/reports/").content.decode()
     assert "审核通过" in queue and "花名册" in queue
+    assert '<td data-label="填报值">10</td>' in queue  # not 1E+1
     city.post(f"/supervision/reports/{report.pk}/approve/", {"next": "/supervision/reports/"})
     report.refresh_from_db()
     assert report.status == "approved"
