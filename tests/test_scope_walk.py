@@ -78,6 +78,10 @@ class Foreign:
     project: int = 0
     person: int = 0
     worker: int = 0
+    indicator: int = 0
+    indicator_report: int = 0
+    assessment_sample: int = 0
+    follow_up: int = 0
 
 
 @dataclass
@@ -362,7 +366,69 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/three-haves/households/{household_id}"): Call(DETAIL, household),
     ("GET", "/programs/panel"): Call(DETAIL, query={"region": BAOFENG}),
     # ---- supervision (issue 13)
-    #
+    ("POST", "/tasks/import"): Call(
+        ROLE, body=lambda f: {"file": SimpleUploadedFile("任务清单.xlsx", b"PK\x03\x04")}
+    ),
+    ("GET", "/indicators"): Call(
+        OWN, why="the task list of the caller's region and the regions above it, no county's data"
+    ),
+    ("GET", "/indicators/{indicator_id}/values"): Call(
+        DETAIL,
+        {"indicator_id": lambda f: f.indicator},
+        query={"region": BAOFENG, "period": "2026-01"},
+    ),
+    ("POST", "/indicators/{indicator_id}/reports"): Call(
+        WRITE,
+        {"indicator_id": lambda f: f.indicator},
+        body=lambda f: {"region_code": BAOFENG, "period": "2026-01", "value": 1},
+    ),
+    ("GET", "/indicator-reports"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/indicator-reports/{report_id}/actions/{action}"): Call(
+        WRITE,
+        {"report_id": lambda f: f.indicator_report, "action": lambda f: "approve"},
+        body=lambda f: {"comment": ""},
+    ),
+    ("GET", "/rankings"): Call(LIST, query={"region": BAOFENG, "period": "2026-01"}),
+    ("POST", "/assessment-samples"): Call(
+        WRITE,
+        body=lambda f: {
+            "year": 2026,
+            "villages_per_county": 1,
+            "households_per_county": 1,
+            "seed": 1,
+            "region_code": BAOFENG,
+        },
+    ),
+    ("GET", "/assessment-samples/{sample_id}"): Call(
+        DETAIL, {"sample_id": lambda f: f.assessment_sample}
+    ),
+    ("POST", "/meetings"): Call(
+        WRITE,
+        body=lambda f: {
+            "title": "调度会",
+            "held_on": "2026-03-01",
+            "decisions": [
+                {
+                    "decision": "整改",
+                    "owner": "县乡村振兴局",
+                    "deadline": "2026-03-31",
+                    "region_code": BAOFENG,
+                }
+            ],
+        },
+    ),
+    ("GET", "/meetings"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/follow-ups"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/follow-ups/{follow_up_id}/actions/{action}"): Call(
+        WRITE,
+        {"follow_up_id": lambda f: f.follow_up, "action": lambda f: "close"},
+        body=lambda f: {"note": "已办结"},
+    ),
+    ("POST", "/assessment-samples/{sample_id}/findings"): Call(
+        WRITE,
+        {"sample_id": lambda f: f.assessment_sample},
+        body=lambda f: {"household_id": f.household, "findings": "收入核算无误"},
+    ),
 }
 
 
@@ -456,6 +522,7 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         title="现场照片",
     )
     programs = _foreign_programs(make_user, home)
+    indicator, report, sample, follow_up = _supervision_objects(clerk)
     return Foreign(
         **programs,
         household=home.pk,
@@ -467,6 +534,10 @@ def foreign(make_user: Callable[..., Any], settings: Any, tmp_path: Any) -> Fore
         problem=problem.pk,
         census_round=census.pk,
         problem_photo=photo.pk,
+        indicator=indicator,
+        indicator_report=report,
+        assessment_sample=sample,
+        follow_up=follow_up,
     )
 
 
@@ -504,6 +575,62 @@ def _foreign_programs(make_user: Callable[..., Any], home: Any) -> dict[str, int
         "person": person,
         "worker": worker.pk,
     }
+
+
+def _supervision_objects(clerk: Any) -> tuple[int, int, int, int]:
+    """The city's task list (read by every county), a 宝丰县 report on it, a 宝丰县 sample,
+    a 宝丰县 meeting's follow-up."""
+    from django.utils import timezone
+
+    from fangpin.supervision.models import (
+        AssessmentSample,
+        FollowUp,
+        Indicator,
+        IndicatorReport,
+        Meeting,
+        NodeLevel,
+        TaskNode,
+    )
+
+    aspect = TaskNode.objects.create(
+        year=2026, region_id=CITY, level=NodeLevel.ASPECT, name="守底线"
+    )
+    item = TaskNode.objects.create(
+        year=2026, region_id=CITY, level=NodeLevel.ITEM, parent=aspect, name="监测"
+    )
+    sub = TaskNode.objects.create(
+        year=2026, region_id=CITY, level=NodeLevel.SUB_ITEM, parent=item, name="帮扶"
+    )
+    indicator = Indicator.objects.create(
+        year=2026,
+        region_id=CITY,
+        sub_item=sub,
+        aspect=aspect,
+        name="新增就业人数",
+        weight=1,
+        owner="各县",
+        source="manual",
+    )
+    report = IndicatorReport.objects.create(
+        indicator=indicator,
+        region_id=BAOFENG,
+        period="2026-01",
+        value=3,
+        submitted_by=clerk,
+        submitted_at=timezone.now(),
+    )
+    sample = AssessmentSample.objects.create(
+        region_id=BAOFENG, year=2026, villages_per_county=1, households_per_county=1, seed=1
+    )
+    meeting = Meeting.objects.create(region_id=BAOFENG, title="调度会", held_on=dt.date(2026, 3, 1))
+    follow_up = FollowUp.objects.create(
+        meeting=meeting,
+        region_id=BAOFENG,
+        decision="整改",
+        owner="县乡村振兴局",
+        deadline=dt.date(2026, 3, 31),
+    )
+    return indicator.pk, report.pk, sample.pk, follow_up.pk
 
 
 def test_every_api_route_is_in_the_scope_walk_table():

@@ -22,6 +22,7 @@ from fangpin.programs.api import router as programs_router
 from fangpin.regions.api import router as regions_router
 from fangpin.registry.api import router as households_router
 from fangpin.screening.api import batches_router, warnings_router
+from fangpin.supervision.api import router as supervision_router
 from fangpin.villages.api_board import router as villages_board_router
 from fangpin.villages.api_field import router as villages_field_router
 
@@ -107,6 +108,8 @@ api.add_router("", villages_field_router)
 api.add_router("", villages_board_router)
 # Programs (CONTRACT §8): /fund-allocations, /projects, /assets, /workshops, ...
 api.add_router("", programs_router)
+# Supervision (CONTRACT §9): /tasks/import, /indicators, /indicator-reports, /rankings, ...
+api.add_router("", supervision_router)
 # Departments reach only their uploads (CONTRACT §3): every operation not listed in
 # accounts.reach answers them 403, whichever router it comes from. ("operation" wraps the
 # view function, so it runs once the caller is authenticated and the input parsed.)

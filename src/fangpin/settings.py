@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fangpin.screening",
     "fangpin.villages",
     "fangpin.programs",
+    "fangpin.supervision",
     "fangpin.dashboard",
     "fangpin.web",
 ]
@@ -202,6 +203,7 @@ FANGPIN_DEMO_SEEDERS.append("fangpin.monitoring.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.villages.field.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.villages.board.seeding.seed")
 FANGPIN_DEMO_SEEDERS.append("fangpin.programs.seeding.seed")
+FANGPIN_DEMO_SEEDERS.append("fangpin.supervision.seeding.seed")
 
 Q_CLUSTER = {
     "name": "fangpin",

@@ -22,7 +22,13 @@ from tests.conftest import BAOFENG, BAOFENG_VILLAGE, CITY, ApiClient
 from tests.registry.helpers import make_household
 
 # What a path parameter of the API is filled with, by name, for a route that acts on a thing.
-ACTIONS = {"/cases/": "verify", "/warnings/": "dismiss", "/problems/": "rectify"}
+ACTIONS = {
+    "/cases/": "verify",
+    "/warnings/": "dismiss",
+    "/problems/": "rectify",
+    "/indicator-reports/": "approve",
+    "/follow-ups/": "close",
+}
 
 
 @dataclass
@@ -57,6 +63,11 @@ class World:
             "project_id": 1,
             "workshop_id": 1,
             "worker_id": 1,
+            # Supervision: refused before any lookup, so no such rows are needed.
+            "indicator_id": 1,
+            "report_id": 1,
+            "sample_id": 1,
+            "follow_up_id": 1,
         }
         if name == "report_id":  # a farmer's report of the village (issue 11), made on first use
             values[name] = _self_report_id()

@@ -31,6 +31,13 @@ PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
     # Programs (DOMAIN §9)
     "three_haves_sustain_months": (Decimal(6), "三有一持续:“持续”须连续保持的月数", "月"),
     "workshop_min_alleviated_workers": (Decimal(5), "帮扶车间最少吸纳脱贫人口", "人"),
+    # Post-assessment sampling (后评估抽样): how much more likely a household of each stratum is
+    # to be drawn than an ordinary household (supervision).
+    "sample_weight_monitored": (Decimal(3), "后评估抽样权重:监测对象", "倍"),
+    "sample_weight_serious_illness": (Decimal(3), "后评估抽样权重:大病患者家庭", "倍"),
+    "sample_weight_disaster": (Decimal(2), "后评估抽样权重:受灾家庭", "倍"),
+    "sample_weight_alleviated": (Decimal(1), "后评估抽样权重:其他脱贫户", "倍"),
+    "sample_weight_general": (Decimal("0.5"), "后评估抽样权重:一般农户", "倍"),
 }
 
 # Henan's monitoring lines by year (yuan per person per year).

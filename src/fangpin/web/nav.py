@@ -39,6 +39,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ),
     ("villages:policies", "政策", None),
     ("programs:panel", "项目资金", frozenset({"township", "county", "city", "viewer"})),
+    ("supervision:home", "督导考核", frozenset({"county", "city"})),
 ]
 
 

@@ -25,5 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("monitoring/", include("fangpin.monitoring.urls")),
     path("villages/", include("fangpin.villages.urls")),
     path("programs/", include("fangpin.programs.urls")),
+    path("supervision/", include("fangpin.supervision.urls")),
     path("dashboard/", include("fangpin.dashboard.urls")),
 ]
