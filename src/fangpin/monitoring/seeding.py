@@ -15,12 +15,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from fangpin.accounts.models import Role, User
+from fangpin.accounts.seeding import DemoActors
 from fangpin.core.errors import FangpinError
 from fangpin.policy.services import monitoring_line
 from fangpin.registry.models import Household, IncomeRecord
@@ -81,33 +81,12 @@ IDENTIFICATION_ORDER = (
 )
 
 
-class _Actors:
-    """Cadres who act in the demo: the demo accounts where they exist, else one per place."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], User] = {}
-        self._password = make_password(None)
-
-    def get(self, role: str, code: str) -> User:
-        key = (role, code)
-        if key not in self._cache:
-            user = User.objects.filter(role=role, region_id=code).order_by("id").first()
-            if user is None:
-                user = User.objects.create(
-                    username=f"seed-{role}-{code}",
-                    role=role,
-                    region_id=code,
-                    password=self._password,  # unusable: these accounts never log in
-                    first_name=f"{Role(role).label}经办人",
-                )
-            self._cache[key] = User.objects.select_related("region").get(pk=user.pk)
-        return self._cache[key]
-
-
 class _Story:
     """One case told step by step on the simulated calendar."""
 
-    def __init__(self, rng: random.Random, actors: _Actors, hh: Household, today: dt.date) -> None:
+    def __init__(
+        self, rng: random.Random, actors: DemoActors, hh: Household, today: dt.date
+    ) -> None:
         self.rng, self.actors, self.hh, self.today = rng, actors, hh, today
         village = hh.village_id
         self.village = actors.get(Role.VILLAGE, village)
@@ -320,7 +299,7 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
         return
     taken = set(Case.objects.open().values_list("household_id", flat=True))
     chosen = [i for i in rng.sample(ids, k=max(20, int(len(ids) * CASE_SHARE))) if i not in taken]
-    actors = _Actors()
+    actors = DemoActors()
     real_today: Callable[[], dt.date] = clock.today
     clock_state["day"] = today
     clock.today = lambda: clock_state["day"]  # type: ignore[assignment]
@@ -332,7 +311,7 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
         clock.today = real_today  # type: ignore[assignment]
 
 
-def _one(rng: random.Random, actors: _Actors, household_id: int, today: dt.date) -> None:
+def _one(rng: random.Random, actors: DemoActors, household_id: int, today: dt.date) -> None:
     hh = Household.objects.select_related("village").get(pk=household_id)
     story = _Story(rng, actors, hh, today)
     target = _target(rng)

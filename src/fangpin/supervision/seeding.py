@@ -8,10 +8,10 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db.models import QuerySet
 
-from fangpin.accounts.models import Role, User
+from fangpin.accounts.models import Role
+from fangpin.accounts.seeding import DemoActors
 from fangpin.regions.models import Level, Region
 from fangpin.registry.models import Household
 
@@ -65,29 +65,6 @@ TASKS: tuple[tuple[str, str, str, str, str | None, str, int, str | None], ...] =
 RETURN_COMMENTS = ("佐证材料不全,请补充台账", "数据与统计年报不一致,请核实")
 
 
-class _Clerks:
-    """The demo accounts where they exist, else one account per place that never logs in."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], User] = {}
-        self._password = make_password(None)
-
-    def get(self, role: str, code: str) -> User:
-        key = (role, code)
-        if key not in self._cache:
-            user = User.objects.filter(role=role, region_id=code).order_by("id").first()
-            if user is None:
-                user = User.objects.create(
-                    username=f"seed-{role}-{code}",
-                    role=role,
-                    region_id=code,
-                    password=self._password,
-                    first_name=f"{Role(role).label}经办人",
-                )
-            self._cache[key] = User.objects.select_related("region").get(pk=user.pk)
-        return self._cache[key]
-
-
 def _months_before(today: dt.date, count: int) -> list[str]:
     out, year, month = [], today.year, today.month
     for _ in range(count):
@@ -128,7 +105,7 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
         )
     ]
     services.task_list_write(region=city, year=today.year, rows=rows)
-    clerks = _Clerks()
+    clerks = DemoActors()
     city_user = clerks.get(Role.CITY, city.code)
     manual = list(Indicator.objects.filter(year=today.year, region=city, source=Source.MANUAL))
     for period in _months_before(today, 2):
