@@ -109,3 +109,32 @@ def api_as(make_user: Callable[..., User]) -> Callable[..., ApiClient]:
 @pytest.fixture
 def anonymous() -> ApiClient:
     return ApiClient(None)
+
+
+# Transactional tests (threads, other processes) empty every table when they end.
+@pytest.fixture(scope="module")
+def reference_data_restored(django_db_blocker: Any) -> Any:
+    """A transactional test empties every table when it ends; put the division tree and the
+    policy rows back for whatever test runs next (a module fixture tears down after that)."""
+    yield
+    from fangpin.policy.services import policy_seed
+    from fangpin.regions.models import Region
+    from fangpin.regions.services import regions_load
+
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            regions_load(city="4104")
+        policy_seed()
+
+
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """The division tree and policy rows, for a transactional test that runs after another
+    one emptied the tables."""
+    from fangpin.policy.services import policy_seed
+    from fangpin.regions.models import Region
+    from fangpin.regions.services import regions_load
+
+    if not Region.objects.exists():
+        regions_load(city="4104")
+        policy_seed()

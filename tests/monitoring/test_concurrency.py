@@ -15,21 +15,6 @@ from tests.conftest import BAOFENG_TOWN, ApiClient
 from .conftest import poor_household
 
 
-@pytest.fixture(scope="module")
-def reference_data_restored(django_db_blocker: Any) -> Any:
-    """A transactional test empties every table when it ends; put the division tree and the
-    policy rows back for whatever test runs next (a module fixture tears down after that)."""
-    yield
-    from fangpin.policy.services import policy_seed
-    from fangpin.regions.models import Region
-    from fangpin.regions.services import regions_load
-
-    with django_db_blocker.unblock():
-        if not Region.objects.exists():
-            regions_load(city="4104")
-        policy_seed()
-
-
 # SQLite's in-memory test database (shared cache) answers "table is locked" to a second
 # connection at once instead of waiting, so threads cannot race there; on SQLite the same
 # one-wins rule is shown by the version check (test_a_stale_version_is_refused_...), and in

@@ -48,34 +48,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [i for i in items if i.get_closest_marker("postgres_only") is None]
 
 
-@pytest.fixture(scope="module")
-def reference_data_restored(django_db_blocker: Any) -> Any:
-    """A transactional test empties every table when it ends; put the division tree and the
-    policy rows back for whatever test runs next (a module fixture tears down after that)."""
-    yield
-    from fangpin.policy.services import policy_seed
-    from fangpin.regions.models import Region
-    from fangpin.regions.services import regions_load
-
-    with django_db_blocker.unblock():
-        if not Region.objects.exists():
-            regions_load(city="4104")
-        policy_seed()
-
-
-@pytest.fixture
-def reference_data(transactional_db: Any) -> None:
-    """The division tree and policy rows, for a transactional test that runs after another
-    one emptied the tables."""
-    from fangpin.policy.services import policy_seed
-    from fangpin.regions.models import Region
-    from fangpin.regions.services import regions_load
-
-    if not Region.objects.exists():
-        regions_load(city="4104")
-        policy_seed()
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -120,13 +120,11 @@ def test_every_authenticated_post_documents_the_header():
     )
 
 
+# Concurrent writers need a server database: the in-memory SQLite of the tests answers "table
+# is locked" to a second thread at once (CI runs this on PostgreSQL).
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="concurrent writers need a server database; the in-memory SQLite of the tests "
-    "locks whole tables across threads (CI runs this on PostgreSQL)",
-)
-def test_two_racing_retries_make_one_case(make_user):
+def test_two_racing_retries_make_one_case(reference_data_restored, reference_data, make_user):
     clerk = make_user("village", BAOFENG_VILLAGE, "racer")
     home = make_household(clerk, BAOFENG_VILLAGE)
     client = ApiClient(clerk)
