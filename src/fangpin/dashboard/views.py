@@ -8,8 +8,6 @@ layer already keeps them inside their region. Department users only upload data:
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,14 +16,13 @@ from django.utils import timezone
 
 from fangpin.accounts.models import Role, User
 from fangpin.core.errors import FangpinError
+from fangpin.core.files.download import bytes_download
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_get
 from fangpin.registry.attention import counts as attention_counts
 
 from .charts import Dashboard, dashboard_for
 from .exports import chart_xlsx, dashboard_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _board(request: HttpRequest) -> Dashboard:
@@ -41,12 +38,6 @@ def _board(request: HttpRequest) -> Dashboard:
     except FangpinError as exc:
         raise Http404(exc.detail) from exc
     return dashboard_for(user=user, region=region)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 @login_required
@@ -80,8 +71,8 @@ def export(request: HttpRequest, chart: str) -> HttpResponse:
     board = _board(request)
     stamp = f"{timezone.localdate():%Y%m%d}"
     if chart == "all":
-        return _xlsx(dashboard_xlsx(board), f"监测统计_{board.region.name}_{stamp}.xlsx")
+        return bytes_download(dashboard_xlsx(board), f"监测统计_{board.region.name}_{stamp}.xlsx")
     found = board.chart(chart)
     if found is None:
         raise Http404("没有这个图表")
-    return _xlsx(chart_xlsx(found), f"{found.title}_{board.region.name}_{stamp}.xlsx")
+    return bytes_download(chart_xlsx(found), f"{found.title}_{board.region.name}_{stamp}.xlsx")

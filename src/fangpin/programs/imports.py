@@ -11,10 +11,10 @@ from django.shortcuts import render
 from fangpin.accounts.models import User
 from fangpin.core import files
 from fangpin.core.errors import FangpinError
+from fangpin.core.files.download import bytes_download
 
 from . import services
 from .importing import KINDS, ImportResult, kind_get, programs_import, template_xlsx
-from .views import _xlsx
 
 
 class ImportForm(forms.Form):
@@ -71,4 +71,4 @@ def template_view(request: HttpRequest, kind: str) -> HttpResponse:
         from django.http import Http404
 
         raise Http404(exc.detail) from exc
-    return _xlsx(template_xlsx(kind), f"{spec.title}导入模板.xlsx")
+    return bytes_download(template_xlsx(kind), f"{spec.title}导入模板.xlsx")

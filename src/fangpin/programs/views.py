@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,10 +13,10 @@ from django.utils import timezone
 
 from fangpin.accounts.models import User
 from fangpin.core.errors import FangpinError
+from fangpin.core.files.download import bytes_download
 
 from . import selectors, tables
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_ROWS = 500
 
 
@@ -25,12 +24,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -52,7 +45,7 @@ def panel(request: HttpRequest) -> HttpResponse:
     except FangpinError as exc:
         raise Http404(exc.detail) from exc
     if request.GET.get("format") == "xlsx":
-        return _xlsx(tables.panel_xlsx(board), f"项目资金看板-{board.name}-{year}.xlsx")
+        return bytes_download(tables.panel_xlsx(board), f"项目资金看板-{board.name}-{year}.xlsx")
     return render(
         request,
         "programs/panel.html",
@@ -77,7 +70,7 @@ def _list_page(
     user = _user(request)
     table = build(user)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(table.xlsx(), f"{table.title}.xlsx")
+        return bytes_download(table.xlsx(), f"{table.title}.xlsx")
     total = len(table.rows)
     context: dict[str, Any] = {
         "title": title,

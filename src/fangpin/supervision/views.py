@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangpin.accounts.models import Role
 from fangpin.core.errors import FangpinError
+from fangpin.core.files.download import bytes_download
 from fangpin.core.indicators import FORMULAS
 from fangpin.monitoring import clock
 from fangpin.regions.models import Level, Region
@@ -28,15 +28,8 @@ from .models import ReportStatus
 from .ranking import ranked_regions, ranking_for
 from .sampling import STRATA
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREND_PERIODS = 6
 ACTION_DONE = {"approve": "已审核通过(已锁定)", "return": "已退回修改", "reopen": "已撤销审核"}
-
-
-def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _period(request: HttpRequest) -> str:
@@ -112,7 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "考核指标",
         )
-        return _download(content, f"考核指标_{place.name}_{period}.xlsx")
+        return bytes_download(content, f"考核指标_{place.name}_{period}.xlsx")
     context = {
         "rows": rows,
         "period": period,
@@ -215,7 +208,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             ],
             "指标填报",
         )
-        return _download(content, "指标填报.xlsx")
+        return bytes_download(content, "指标填报.xlsx")
     context = {
         "reports": reports,
         "status": status or "",
@@ -250,7 +243,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
                 ]
             ),
         )
-        return _download(content, f"督导考核通报_{place.name}_{period}.pdf", "application/pdf")
+        return bytes_download(content, f"督导考核通报_{place.name}_{period}.pdf", "application/pdf")
     if fmt == "xlsx":
         content = exports.sheet(
             ["名次", "地区", *aspects, "扣分", "总分"],
@@ -266,7 +259,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
             ],
             "考核排名",
         )
-        return _download(content, f"考核排名_{place.name}_{period}.xlsx")
+        return bytes_download(content, f"考核排名_{place.name}_{period}.xlsx")
     trend_periods = scoring.previous_periods(period, TREND_PERIODS)
     trend: dict[str, list[str]] = {s.region_code: [] for s in result.standings}
     for earlier in trend_periods:
@@ -333,7 +326,7 @@ def task_template(request: HttpRequest) -> HttpResponse:
     content = exports.sheet(
         [*importing.HEADERS, *importing.OPTIONAL_HEADERS], importing.template_rows(), "任务清单"
     )
-    return _download(content, "考核任务清单模板.xlsx")
+    return bytes_download(content, "考核任务清单模板.xlsx")
 
 
 @login_required
@@ -375,7 +368,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
             ],
             "后评估抽样",
         )
-        return _download(content, "后评估抽样.xlsx")
+        return bytes_download(content, "后评估抽样.xlsx")
     context = {
         "samples": samples,
         "may_draw": user.role in (Role.CITY, Role.COUNTY),
@@ -389,7 +382,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
 def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
     sample = selectors.sample_get(request_user(request), sample_id)
     if request.GET.get("format") == "xlsx":
-        return _download(exports.sample_xlsx(sample), f"后评估抽样_{sample.pk}.xlsx")
+        return bytes_download(exports.sample_xlsx(sample), f"后评估抽样_{sample.pk}.xlsx")
     households = [
         (entry, STRATA.get(entry.stratum, (entry.stratum, ""))[0])
         for entry in sample.households.select_related("household__village").order_by("position")[
@@ -466,7 +459,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
             ],
             "议定事项",
         )
-        return _download(content, "调度会议定事项.xlsx")
+        return bytes_download(content, "调度会议定事项.xlsx")
     context = {
         "follow_ups": [(f, f.status == "open" and f.deadline < today) for f in items],
         "meetings": selectors.meetings(user)[:20],

@@ -15,12 +15,13 @@ import unicodedata
 from typing import IO
 from urllib.parse import quote
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 
 from .kinds import ATTACHMENT
 from .sniff import CONTENT_TYPES, ZipTooLarge, sniff
 
 FALLBACK_NAME = "download"
+XLSX = CONTENT_TYPES["xlsx"]
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._()\-+ ]")
 
 
@@ -54,4 +55,11 @@ def file_download(fh: IO[bytes], *, filename: str) -> FileResponse:
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def bytes_download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file the system made itself (an Excel export, a PDF bulletin) as a download."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangpin.accounts.models import Role
 from fangpin.core.errors import FangpinError
-from fangpin.core.files.download import file_download
+from fangpin.core.files.download import bytes_download, file_download
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_children, region_get
 from fangpin.web.pages import raise_refusal, request_user, submit
@@ -27,14 +26,6 @@ from fangpin.web.templatetags.fangpin import short_region
 from ..models import ProblemStatus, ProblemType
 from . import exports, importing, selectors, services
 from .rating import REASON_LABELS, criteria_active
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _region(request: HttpRequest) -> Region:
@@ -174,7 +165,7 @@ def problem_export(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     qs = selectors.problem_list(user=user, region=region.code, **_filters(request))
     stamp = f"{selectors.today():%Y%m%d}"
-    return _xlsx(
+    return bytes_download(
         exports.problems_xlsx(qs, selectors.today()), f"普查问题_{region.name}_{stamp}.xlsx"
     )
 
@@ -299,7 +290,7 @@ def problem_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def problem_import_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(importing.template_xlsx(), "普查问题导入模板.xlsx")
+    return bytes_download(importing.template_xlsx(), "普查问题导入模板.xlsx")
 
 
 @login_required
@@ -349,7 +340,9 @@ def ratings_export(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     overview = selectors.ratings_overview(user=user, region=region.code)
     stamp = f"{selectors.today():%Y%m%d}"
-    return _xlsx(exports.ratings_xlsx(overview), f"放心村标杆村_{region.name}_{stamp}.xlsx")
+    return bytes_download(
+        exports.ratings_xlsx(overview), f"放心村标杆村_{region.name}_{stamp}.xlsx"
+    )
 
 
 @login_required
@@ -474,4 +467,4 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_export(request: HttpRequest) -> HttpResponse:
     rules = selectors.rule_list(user=request_user(request))
-    return _xlsx(exports.rules_xlsx(rules), f"制度_{selectors.today():%Y%m%d}.xlsx")
+    return bytes_download(exports.rules_xlsx(rules), f"制度_{selectors.today():%Y%m%d}.xlsx")

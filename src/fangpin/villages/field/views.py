@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangpin.core.errors import FangpinError, NotFound
 from fangpin.core.excel import write_sheet
+from fangpin.core.files.download import bytes_download
 from fangpin.core.scoping import covers, get_scoped
 from fangpin.monitoring import clock
 from fangpin.monitoring.models import Plan
@@ -37,16 +37,13 @@ from .forms import (
 )
 from .qr import qr_svg
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 200
 
 
 def _xlsx(headers: list[str], rows: list[list[Any]], filename: str, title: str) -> HttpResponse:
     buffer = io.BytesIO()
     write_sheet(buffer, headers=headers, rows=rows, title=title)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return bytes_download(buffer.getvalue(), filename)
 
 
 def _wants_xlsx(request: HttpRequest) -> bool:
