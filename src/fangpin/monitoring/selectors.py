@@ -197,3 +197,39 @@ def households_by_status(qs: QuerySet[Household], status: str) -> QuerySet[House
         return qs.exclude(Exists(Case.objects.filter(household_id=OuterRef("pk"))))
     cases = Case.objects.filter(household_id=OuterRef("pk"))
     return qs.filter(Exists(cases.filter(_household_status_q(status))))
+
+
+# ------------------------------------------------------------------ what waits for a role
+
+NOTICE_STATES = (State.PUBLICIZED, State.ELIMINATION_PUBLICIZED)
+
+
+def acting_states(role: str) -> list[str]:
+    """States in which the role moves a case on (the workflow table; refusals not counted).
+
+    A monitored household is not waiting for anyone until it is due for elimination review:
+    the village's queue lists those separately (views/queues.todo).
+    """
+    from . import workflow
+
+    return sorted(
+        {
+            t.source
+            for t in workflow.TRANSITIONS
+            if role in t.roles and t.moves and t.action != "reject" and t.source != State.MONITORED
+        }
+    )
+
+
+def waiting_q(role: str, today: dt.date) -> Q | None:
+    """Cases that wait for the role now (None: the role moves no case on). A case in its
+    notice waits for no one until the notice has ended; an objection heard during the notice
+    waits for the village."""
+    states = acting_states(role)
+    if not states:
+        return None
+    in_notice = Q(state__in=NOTICE_STATES, notice_ends_on__gte=today)
+    waiting = Q(state__in=states) & ~in_notice
+    if role == Role.VILLAGE:
+        waiting |= ~Q(objection="")
+    return waiting

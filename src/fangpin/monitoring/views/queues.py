@@ -37,25 +37,9 @@ from ..models import (
 
 PAGE_SIZE = 50
 QUEUE_LIMIT = 100
-NOTICE_STATES = (State.PUBLICIZED, State.ELIMINATION_PUBLICIZED)
 
 
 # ---------------------------------------------------------------------------- 待办
-
-
-def _acting_states(role: str) -> list[str]:
-    """States in which the role moves a case on (the workflow table; refusals not counted).
-
-    A monitored household is not waiting for anyone until it is due for elimination review:
-    the village's queue lists those separately (see `todo`).
-    """
-    return sorted(
-        {
-            t.source
-            for t in workflow.TRANSITIONS
-            if role in t.roles and t.moves and t.action != "reject" and t.source != State.MONITORED
-        }
-    )
 
 
 def _oldest_overdue_first(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
@@ -169,14 +153,10 @@ def todo(request: HttpRequest) -> HttpResponse:
     """What waits for this cadre now, oldest and overdue first."""
     user = request_user(request)
     today = clock.today()
-    states = _acting_states(user.role)
+    states = selectors.acting_states(user.role)
     context: dict[str, Any] = {"states": states}
-    if states:
-        # A case in its notice waits for no one until the notice has ended.
-        in_notice = Q(state__in=NOTICE_STATES, notice_ends_on__gte=today)
-        waiting = Q(state__in=states) & ~in_notice
-        if user.role == Role.VILLAGE:
-            waiting |= ~Q(objection="")  # an objection heard during the notice, to resolve
+    waiting = selectors.waiting_q(user.role, today)
+    if waiting is not None:
         qs = _oldest_overdue_first(selectors.case_list(user=user).filter(waiting), today)
         context["case_count"] = qs.count()
         context["case_rows"] = _rows(list(qs[:QUEUE_LIMIT]), user, today, advise=True)

@@ -12,29 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 
 from fangpin.accounts.models import Role, User
 from fangpin.core.scoping import scoped
-from fangpin.monitoring import clock, workflow
-from fangpin.monitoring.models import Case, State
+from fangpin.monitoring import clock
+from fangpin.monitoring.models import Case
+from fangpin.monitoring.selectors import waiting_q
 from fangpin.policy.services import parameter_int
 from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 
 from ..models import Grid, Problem, ProblemStatus
 from .services import HOUSEHOLD_GRID_LEVELS
-
-NOTICE_STATES = frozenset({State.PUBLICIZED, State.ELIMINATION_PUBLICIZED})
-
-
-def village_states() -> frozenset[str]:
-    """States in which the village role moves a case on (the workflow table)."""
-    return frozenset(
-        t.source
-        for t in workflow.TRANSITIONS
-        if Role.VILLAGE in t.roles and t.moves and t.source != State.MONITORED
-    )
 
 
 @dataclass
@@ -76,8 +66,7 @@ def my_households(*, user: User, limit: int = 500) -> tuple[list[Need], int]:
         .values_list("household_id")
         .annotate(n=Count("id"))
     )
-    in_notice = Q(state__in=NOTICE_STATES, notice_ends_on__gte=today)
-    waiting = (Q(state__in=village_states()) & ~in_notice) | ~Q(objection="")
+    waiting = waiting_q(Role.VILLAGE, today)
     cases: dict[int, list[Case]] = {}
     for case in Case.objects.filter(household_id__in=ids).filter(waiting).order_by("id"):
         cases.setdefault(case.household_id, []).append(case)
