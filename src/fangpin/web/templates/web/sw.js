@@ -21,6 +21,12 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+function isPage(response) {
+  // Only pages are kept: an Excel export or a PDF opened from a page is not.
+  return response.ok && response.type === "basic" && !response.redirected &&
+    (response.headers.get("Content-Type") || "").startsWith("text/html");
+}
+
 async function keepPage(request, response) {
   // Pages are kept with the time they were fetched: after the session's lifetime they are
   // no longer shown (the device session ends like the web session).
@@ -46,7 +52,7 @@ async function page(request) {
     const url = new URL(response.url);
     if (url.pathname === LOGIN_PATH) {
       await caches.delete(PAGE_CACHE); // signed out or expired: nothing personal stays
-    } else if (response.ok && response.type === "basic" && !response.redirected) {
+    } else if (isPage(response)) {
       await keepPage(request, response);
     }
     return response;
@@ -76,7 +82,7 @@ self.addEventListener("message", (event) => {
       if (url.origin !== self.location.origin) { return; }
       try {
         const response = await fetch(url, { credentials: "same-origin" });
-        if (response.ok && !response.redirected) { await keepPage(new Request(url), response); }
+        if (isPage(response)) { await keepPage(new Request(url), response); }
       } catch (offline) { /* kept pages stay as they were */ }
     })));
   } else if (data.type === "forget") {
