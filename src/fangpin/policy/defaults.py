@@ -31,6 +31,8 @@ PARAMETERS: dict[str, tuple[Decimal, str, str]] = {
     # Programs (DOMAIN §9)
     "three_haves_sustain_months": (Decimal(6), "三有一持续:“持续”须连续保持的月数", "月"),
     "workshop_min_alleviated_workers": (Decimal(5), "帮扶车间最少吸纳脱贫人口", "人"),
+    "training_min_schools": (Decimal(3), "每县培训学校最少数量", "所"),
+    "training_min_majors": (Decimal(3), "每所培训学校最少开设专业数", "个"),
     # Post-assessment sampling (后评估抽样): how much more likely a household of each stratum is
     # to be drawn than an ordinary household (supervision).
     "sample_weight_monitored": (Decimal(3), "后评估抽样权重:监测对象", "倍"),

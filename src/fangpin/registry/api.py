@@ -12,6 +12,7 @@ from fangpin.auth import AuthedRequest
 from . import selectors, services
 from .schemas import (
     PAGE_SIZE,
+    EmploymentIn,
     GuaranteesIn,
     GuaranteesOut,
     HouseholdIn,
@@ -19,10 +20,12 @@ from .schemas import (
     HouseholdPage,
     IncomeIn,
     IncomeOut,
+    MemberOut,
     guarantees_out,
     household_item,
     household_out,
     income_out,
+    member_out,
 )
 
 router = Router(tags=["农户"])
@@ -105,3 +108,28 @@ def guarantees_update(
 ) -> dict[str, Any]:
     guarantee = services.guarantees_set(user=request.auth, household_id=household_id, **body.dict())
     return guarantees_out(guarantee)
+
+
+@router.put(
+    "/{household_id}/members/{person_id}/employment",
+    response=MemberOut,
+    summary="更新成员就业情况(就业状态、地域、务工月数)",
+)
+def member_employment_set(
+    request: AuthedRequest, household_id: int, person_id: int, body: EmploymentIn
+) -> dict[str, Any]:
+    services.person_employment_set(
+        user=request.auth,
+        household_id=household_id,
+        person_id=person_id,
+        status=body.employment_status,
+        work_place=body.work_place,
+        work_place_text=body.work_place_text,
+        year=body.employment_year,
+        months=body.employment_months,
+    )
+    household = selectors.household_get(user=request.auth, household_id=household_id)
+    membership = next(
+        m for m in selectors.household_members(household=household) if m.person_id == person_id
+    )
+    return member_out(membership, request.auth.sees_personal_data)

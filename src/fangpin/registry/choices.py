@@ -48,6 +48,28 @@ class Labour(models.TextChoices):
 CAN_WORK = frozenset({Labour.SKILLED, Labour.ORDINARY, Labour.WEAK})
 
 
+class EmploymentStatus(models.TextChoices):
+    """A person's employment this year (劳动力就业情况), as the village reports it."""
+
+    MIGRANT = "务工"
+    FLEXIBLE = "灵活就业"
+    PUBLIC_JOB = "公益岗"
+    SELF_EMPLOYED = "自主创业"
+    UNEMPLOYED = "未就业"
+
+
+# The statuses that count as employed (有就业 in 三有一持续).
+EMPLOYED = frozenset(EmploymentStatus.values) - {EmploymentStatus.UNEMPLOYED}
+
+
+class WorkPlace(models.TextChoices):
+    """Where an employed person works (就业地域)."""
+
+    COUNTY = "县内"
+    PROVINCE = "省内县外"
+    OUTSIDE = "省外"
+
+
 class Education(models.TextChoices):
     ILLITERATE = "文盲或半文盲"
     PRIMARY = "小学"

@@ -96,6 +96,13 @@ class Person(models.Model):
     disability_grade = models.PositiveSmallIntegerField("残疾等级", null=True, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     died_on = models.DateField("死亡日期", null=True, blank=True)
+    # Employment (劳动力就业情况): reported for `employment_year`; blank status = not reported.
+    employment_status = models.CharField("就业状态", max_length=8, blank=True)
+    work_place = models.CharField("就业地域", max_length=8, blank=True)
+    work_place_text = models.CharField("务工地点", max_length=100, blank=True)
+    employment_year = models.PositiveSmallIntegerField("就业年度", null=True, blank=True)
+    employment_months = models.PositiveSmallIntegerField("本年务工月数", null=True, blank=True)
+    employment_recorded_on = models.DateField("就业情况登记日期", null=True, blank=True)
     history = HistoricalRecords()
 
     objects = PersonQuerySet.as_manager()

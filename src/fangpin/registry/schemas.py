@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from fangpin.core import idcard
-from fangpin.core.bounds import SmallCount, Text16, Text32, Text64, Text200, Year, Yuan
+from fangpin.core.bounds import SmallCount, Text16, Text32, Text64, Text100, Text200, Year, Yuan
 
 from . import selectors
 from .models import Guarantee, Household, IncomeRecord, Membership
@@ -80,6 +80,19 @@ class MemberOut(Schema):
     started_on: dt.date
     ended_on: dt.date | None
     end_reason: str
+    employment_status: str = Field(description="就业状态:务工、灵活就业、公益岗、自主创业、未就业;空为未登记")
+    work_place: str = Field(description="就业地域:县内、省内县外、省外")
+    work_place_text: str = Field(description="务工地点")
+    employment_year: int | None = Field(description="就业情况所属年度")
+    employment_months: int | None = Field(description="该年务工月数")
+
+
+class EmploymentIn(Schema):
+    employment_status: Text16 = Field(description="务工 | 灵活就业 | 公益岗 | 自主创业 | 未就业")
+    work_place: Text16 = Field("", description="县内 | 省内县外 | 省外(已就业时必填)")
+    work_place_text: Text100 = Field("", description="务工地点,如 浙江宁波")
+    employment_year: Year | None = Field(None, description="所属年度,默认今年")
+    employment_months: SmallCount | None = Field(None, description="该年务工月数 0-12")
 
 
 class IncomeIn(Schema):
@@ -197,6 +210,11 @@ def member_out(m: Membership, personal: bool) -> dict[str, Any]:
         "started_on": m.started_on,
         "ended_on": m.ended_on,
         "end_reason": m.end_reason,
+        "employment_status": p.employment_status,
+        "work_place": p.work_place,
+        "work_place_text": p.work_place_text,
+        "employment_year": p.employment_year,
+        "employment_months": p.employment_months,
     }
 
 

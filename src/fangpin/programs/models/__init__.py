@@ -2,12 +2,16 @@
 - funds: 衔接资金 allocations, the project library and its spending;
 - assets: project assets and their six rights (六权同确);
 - industry: business entities and the households' benefit links (四金);
-- employment: workshops (帮扶车间) and their workers; talents (人才).
+- employment: workshops (帮扶车间) and their workers; talents (人才); transfer employment
+  (转移就业) and public-welfare jobs (公益岗);
+- training: schools, courses, enrolments, certificates (技能培训).
 """
 
 from .assets import Asset as Asset
 from .assets import AssetClass as AssetClass
+from .employment import PublicWelfareJob as PublicWelfareJob
 from .employment import Talent as Talent
+from .employment import TransferEmployment as TransferEmployment
 from .employment import Workshop as Workshop
 from .employment import WorkshopType as WorkshopType
 from .employment import WorkshopWorker as WorkshopWorker
@@ -21,3 +25,8 @@ from .industry import BenefitKind as BenefitKind
 from .industry import BenefitLink as BenefitLink
 from .industry import Entity as Entity
 from .industry import EntityType as EntityType
+from .training import Certificate as Certificate
+from .training import Enrolment as Enrolment
+from .training import SchoolType as SchoolType
+from .training import TrainingCourse as TrainingCourse
+from .training import TrainingSchool as TrainingSchool

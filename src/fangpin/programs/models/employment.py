@@ -1,4 +1,5 @@
-"""Workshops (就业帮扶车间) and their workers; talents (人才库)."""
+"""Workshops (就业帮扶车间) and their workers; talents (人才库); transfer employment with
+transport subsidies (转移就业, 点对点); public-welfare jobs (公益岗)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,65 @@ class Talent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+
+class TransferEmployment(models.Model):
+    """A person placed in work away from home (转移就业), with the one-off transport subsidy
+    (交通补贴) paid for the journey, point-to-point (点对点) when the transport was organised."""
+
+    region_field = "household__village_id"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="transfer_jobs"
+    )
+    destination = models.CharField("务工地点", max_length=100)
+    employer = models.CharField("用工单位", max_length=200)
+    starts_on = models.DateField("务工开始日期")
+    ends_on = models.DateField("务工结束日期", null=True, blank=True)
+    point_to_point = models.BooleanField("点对点输送", default=False)
+    subsidy = models.DecimalField("交通补贴(元)", max_digits=10, decimal_places=2, default=0)
+    paid_on = models.DateField("补贴发放日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "转移就业"
+        verbose_name_plural = "转移就业"
+        ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.destination}"
+
+
+class PublicWelfareJob(models.Model):
+    """A 公益岗 (village cleaner, road keeper, ...) held by a person, paid monthly."""
+
+    region_field = "village_id"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="public_jobs"
+    )
+    post = models.CharField("岗位", max_length=100)
+    village = models.ForeignKey(
+        "regions.Region", verbose_name="所在村", on_delete=models.PROTECT, related_name="+"
+    )
+    monthly_pay = models.DecimalField("月补贴(元)", max_digits=10, decimal_places=2)
+    starts_on = models.DateField("上岗日期")
+    ends_on = models.DateField("离岗日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "公益岗"
+        verbose_name_plural = "公益岗"
+        ordering = ["village_id", "starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post}:{self.person_id}"

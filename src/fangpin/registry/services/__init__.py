@@ -46,3 +46,4 @@ from .members import household_merge as household_merge
 from .members import household_split as household_split
 from .members import member_add as member_add
 from .members import member_end as member_end
+from .employment import person_employment_set as person_employment_set
