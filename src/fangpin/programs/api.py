@@ -19,6 +19,7 @@ from fangpin.policy.services import parameter_int
 from fangpin.registry.models import Household
 
 from . import selectors, services
+from .api_employment import router as employment_router
 from .models import Asset, BenefitLink, Entity, FundAllocation, Project, Talent, Workshop
 from .models.assets import RIGHTS
 from .three_haves import evaluate
@@ -556,3 +557,7 @@ def three_haves_household(request: AuthedRequest, household_id: int) -> dict[str
 def programs_panel(request: AuthedRequest, q: Query[SummaryQuery]) -> dict[str, Any]:
     year = q.year or _today().year
     return selectors.panel(user=request.auth, region=q.region, year=year, today=_today()).as_json()
+
+
+# The employment half (labour force, training, transfer employment, public-welfare jobs).
+router.add_router("", employment_router)

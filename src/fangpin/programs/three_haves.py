@@ -3,8 +3,10 @@
 For every 脱贫户 and every household under monitoring:
 - 有产业: an implemented industry measure running, operating income in the latest income
   record, or an industry benefit link (rent, dividend, asset income) of the year;
-- 有就业: a member working in a workshop, a public-welfare job (an implemented public_job
-  measure running), a wage link of the year, or wage income in the latest income record (the
+- 有就业: a member working in a workshop, in a public-welfare job (a 公益岗 record, or an
+  implemented public_job measure running), in transfer employment (转移就业), reported employed
+  in the registry (employment status 务工/灵活就业/公益岗/自主创业, from the day it was
+  recorded), a wage link of the year, or wage income in the latest income record (the
   registry's trace of a member in paid work);
 - 有收入: the latest income record's per-capita net income above that year's monitoring line;
 - 持续: the three held at every monthly check over the last N months (policy parameter
@@ -30,9 +32,16 @@ from fangpin.monitoring.clock import add_months
 from fangpin.monitoring.models import ELIMINATION_STATES, Case, Measure, MeasureStatus, MeasureType
 from fangpin.monitoring.models import State as CaseState
 from fangpin.policy.services import monitoring_line, parameter_int
-from fangpin.registry.models import Household, IncomeRecord
+from fangpin.registry.choices import EMPLOYED
+from fangpin.registry.models import Household, IncomeRecord, Membership
 
-from .models import BenefitKind, BenefitLink, WorkshopWorker
+from .models import (
+    BenefitKind,
+    BenefitLink,
+    PublicWelfareJob,
+    TransferEmployment,
+    WorkshopWorker,
+)
 
 FOUR = Decimal("0.0001")
 CHUNK = 900
@@ -123,6 +132,19 @@ def evaluate(household_ids: Iterable[int], today: dt.date) -> dict[int, ThreeHav
             "household_id", "starts_on", "ends_on"
         ):
             jobs[hid].append((starts, ends))
+        for model in (PublicWelfareJob, TransferEmployment):
+            for hid, starts, ends in model.objects.filter(household_id__in=ids).values_list(
+                "household_id", "starts_on", "ends_on"
+            ):
+                jobs[hid].append((starts, ends))
+        recorded: Any
+        for hid, recorded in Membership.objects.filter(
+            household_id__in=ids,
+            ended_on__isnull=True,
+            person__employment_status__in=EMPLOYED,
+            person__employment_recorded_on__isnull=False,
+        ).values_list("household_id", "person__employment_recorded_on"):
+            jobs[hid].append((recorded, None))
 
         for hid in ids:
             states = [

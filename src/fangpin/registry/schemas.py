@@ -80,7 +80,9 @@ class MemberOut(Schema):
     started_on: dt.date
     ended_on: dt.date | None
     end_reason: str
-    employment_status: str = Field(description="就业状态:务工、灵活就业、公益岗、自主创业、未就业;空为未登记")
+    employment_status: str = Field(
+        description="就业状态:务工、灵活就业、公益岗、自主创业、未就业;空为未登记"
+    )
     work_place: str = Field(description="就业地域:县内、省内县外、省外")
     work_place_text: str = Field(description="务工地点")
     employment_year: int | None = Field(description="就业情况所属年度")

@@ -89,7 +89,6 @@ class Talent(models.Model):
         return self.name
 
 
-
 class TransferEmployment(models.Model):
     """A person placed in work away from home (转移就业), with the one-off transport subsidy
     (交通补贴) paid for the journey, point-to-point (点对点) when the transport was organised."""

@@ -85,6 +85,9 @@ class Enrolment(models.Model):
             models.UniqueConstraint(fields=["course", "person"], name="enrolment_once_per_course")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.course_id}"
+
 
 class Certificate(models.Model):
     """A skill certificate (职业技能等级证书, 专项能力证书, ...) a person holds."""
@@ -108,7 +111,8 @@ class Certificate(models.Model):
         verbose_name_plural = "技能证书"
         ordering = ["-issued_on", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "kind", "issued_on"], name="certificate_once"
-            )
+            models.UniqueConstraint(fields=["person", "kind", "issued_on"], name="certificate_once")
         ]
+
+    def __str__(self) -> str:
+        return self.kind

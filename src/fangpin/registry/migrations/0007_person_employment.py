@@ -4,70 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_income_links_d'),
+        ("registry", "0006_income_links_d"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='employment_months',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='本年务工月数'),
+            model_name="historicalperson",
+            name="employment_months",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="本年务工月数"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='employment_recorded_on',
-            field=models.DateField(blank=True, null=True, verbose_name='就业情况登记日期'),
+            model_name="historicalperson",
+            name="employment_recorded_on",
+            field=models.DateField(blank=True, null=True, verbose_name="就业情况登记日期"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='employment_status',
-            field=models.CharField(blank=True, max_length=8, verbose_name='就业状态'),
+            model_name="historicalperson",
+            name="employment_status",
+            field=models.CharField(blank=True, max_length=8, verbose_name="就业状态"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='employment_year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='就业年度'),
+            model_name="historicalperson",
+            name="employment_year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="就业年度"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='work_place',
-            field=models.CharField(blank=True, max_length=8, verbose_name='就业地域'),
+            model_name="historicalperson",
+            name="work_place",
+            field=models.CharField(blank=True, max_length=8, verbose_name="就业地域"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='work_place_text',
-            field=models.CharField(blank=True, max_length=100, verbose_name='务工地点'),
+            model_name="historicalperson",
+            name="work_place_text",
+            field=models.CharField(blank=True, max_length=100, verbose_name="务工地点"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='employment_months',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='本年务工月数'),
+            model_name="person",
+            name="employment_months",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="本年务工月数"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='employment_recorded_on',
-            field=models.DateField(blank=True, null=True, verbose_name='就业情况登记日期'),
+            model_name="person",
+            name="employment_recorded_on",
+            field=models.DateField(blank=True, null=True, verbose_name="就业情况登记日期"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='employment_status',
-            field=models.CharField(blank=True, max_length=8, verbose_name='就业状态'),
+            model_name="person",
+            name="employment_status",
+            field=models.CharField(blank=True, max_length=8, verbose_name="就业状态"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='employment_year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='就业年度'),
+            model_name="person",
+            name="employment_year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="就业年度"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='work_place',
-            field=models.CharField(blank=True, max_length=8, verbose_name='就业地域'),
+            model_name="person",
+            name="work_place",
+            field=models.CharField(blank=True, max_length=8, verbose_name="就业地域"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='work_place_text',
-            field=models.CharField(blank=True, max_length=100, verbose_name='务工地点'),
+            model_name="person",
+            name="work_place_text",
+            field=models.CharField(blank=True, max_length=100, verbose_name="务工地点"),
         ),
     ]

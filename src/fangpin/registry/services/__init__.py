@@ -36,6 +36,7 @@ from .common import clean_member as clean_member
 from .common import household_for_write as household_for_write
 from .common import next_household_number as next_household_number
 from .common import require_writer as require_writer
+from .employment import person_employment_set as person_employment_set
 from .guarantees import guarantees_set as guarantees_set
 from .households import household_create as household_create
 from .households import household_update as household_update
@@ -46,4 +47,3 @@ from .members import household_merge as household_merge
 from .members import household_split as household_split
 from .members import member_add as member_add
 from .members import member_end as member_end
-from .employment import person_employment_set as person_employment_set
