@@ -78,6 +78,8 @@ class Foreign:
     project: int = 0
     person: int = 0
     worker: int = 0
+    school: int = 0
+    course: int = 0
     indicator: int = 0
     indicator_report: int = 0
     assessment_sample: int = 0
@@ -365,6 +367,67 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/talents"): Call(LIST, query={"region": BAOFENG}),
     ("GET", "/three-haves/households/{household_id}"): Call(DETAIL, household),
     ("GET", "/programs/panel"): Call(DETAIL, query={"region": BAOFENG}),
+    # ---- programs, employment half (issue 12)
+    ("PUT", "/households/{household_id}/members/{person_id}/employment"): Call(
+        WRITE,
+        {**household, "person_id": lambda f: f.person},
+        body=lambda f: {"employment_status": "务工", "work_place": "县内"},
+    ),
+    ("GET", "/labour-force"): Call(DETAIL, query={"region": BAOFENG}),
+    ("POST", "/training-schools"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "某职校",
+            "county_code": BAOFENG,
+            "type": "vocational",
+            "majors": ["电工"],
+        },
+    ),
+    ("GET", "/training-schools"): Call(LIST, query={"region": BAOFENG}),
+    # A region outside the caller's answers 404, as /regions/{code} does.
+    ("GET", "/training-schools/compliance"): Call(DETAIL, query={"region": BAOFENG}),
+    ("POST", "/training-schools/{school_id}/courses"): Call(
+        WRITE,
+        {"school_id": lambda f: f.school},
+        body=lambda f: {
+            "major": "电工",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-03-10",
+            "capacity": 10,
+        },
+    ),
+    ("GET", "/training-courses"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/training-courses/{course_id}/enrolments"): Call(
+        WRITE, {"course_id": lambda f: f.course}, body=lambda f: {"person_id": f.person}
+    ),
+    ("GET", "/training-enrolments"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/certificates"): Call(
+        WRITE,
+        body=lambda f: {"person_id": f.person, "kind": "电工证", "issued_on": "2026-03-10"},
+    ),
+    ("GET", "/certificates"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/transfer-jobs"): Call(
+        WRITE,
+        body=lambda f: {
+            "person_id": f.person,
+            "destination": "苏州",
+            "employer": "某厂",
+            "starts_on": "2026-02-01",
+        },
+    ),
+    ("GET", "/transfer-jobs"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/public-jobs"): Call(
+        WRITE,
+        body=lambda f: {
+            "person_id": f.person,
+            "post": "保洁员",
+            "village_code": BAOFENG_VILLAGE,
+            "monthly_pay": 500,
+            "starts_on": "2026-02-01",
+        },
+    ),
+    ("GET", "/public-jobs"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/programs/employment-panel"): Call(DETAIL, query={"region": BAOFENG}),
     # ---- supervision (issue 13)
     ("POST", "/tasks/import"): Call(
         ROLE, body=lambda f: {"file": SimpleUploadedFile("任务清单.xlsx", b"PK\x03\x04")}
@@ -568,12 +631,27 @@ def _foreign_programs(make_user: Callable[..., Any], home: Any) -> dict[str, int
         starts_on=dt.date(2026, 1, 1),
         monthly_wage=1000,
     )
+    from fangpin.programs import services_employment as employment
+
+    school = employment.school_create(
+        user=county, name="宝丰职校", county_code=BAOFENG, type="vocational", majors=["电工"]
+    )
+    course = employment.course_create(
+        user=county,
+        school_id=school.pk,
+        major="电工",
+        starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 3, 10),
+        capacity=10,
+    )
     return {
         "workshop": workshop.pk,
         "entity": entity.pk,
         "project": project.pk,
         "person": person,
         "worker": worker.pk,
+        "school": school.pk,
+        "course": course.pk,
     }
 
 
