@@ -255,3 +255,9 @@ def programs_import(
             transaction.set_rollback(True)
             result.written = 0
     return result
+
+
+# The employment half's templates (training schools, certificates, transfers, public jobs).
+from .importing_employment import KINDS as EMPLOYMENT_KINDS  # noqa: E402
+
+KINDS.update(EMPLOYMENT_KINDS)
