@@ -71,9 +71,7 @@ def _load_people(make_user) -> tuple[list[dict], list[int]]:
     return [{"home": home.pk}], ids
 
 
-def test_the_labour_force_counts_working_age_members_by_labour_status_and_place(
-    api_as, make_user
-):
+def test_the_labour_force_counts_working_age_members_by_labour_status_and_place(api_as, make_user):
     _load_people(make_user)
     working = [p for p in PEOPLE if 16 <= p[0] <= 60]
     employed = [p for p in working if p[3] in {"务工", "灵活就业", "公益岗", "自主创业"}]
