@@ -37,3 +37,29 @@ def test_demo_programs_give_the_seed_figures_and_feed_incomes():
     before = FundAllocation.objects.aggregate(s=Sum("amount"))["s"]
     seeding.seed(rng=random.Random(1), households=Household.objects.order_by("id"), today=today)
     assert FundAllocation.objects.aggregate(s=Sum("amount"))["s"] == before
+
+
+def test_demo_employment_shows_in_the_labour_force_training_and_three_haves():
+    from fangpin.programs.models import (
+        Certificate,
+        Enrolment,
+        PublicWelfareJob,
+        TrainingSchool,
+        TransferEmployment,
+    )
+    from fangpin.programs.selectors_employment import compliance_figures, labour_force_figures
+    from fangpin.programs.three_haves import region_shares
+
+    registry_seed(households=200, random_seed=3, regions=[BAOFENG_TOWN], progress=False)
+    today = timezone.localdate()
+    before = region_shares(BAOFENG, today)
+    seeding.seed(rng=random.Random(1), households=Household.objects.order_by("id"), today=today)
+    labour = labour_force_figures(BAOFENG, today)
+    assert 0 < labour.employed < labour.persons
+    assert TrainingSchool.objects.filter(county_id=BAOFENG).count() == 3
+    assert [c.compliant for c in compliance_figures(BAOFENG)] == [True]
+    assert Enrolment.objects.exists() and Certificate.objects.exists()
+    assert TransferEmployment.objects.filter(point_to_point=True).exists()
+    assert PublicWelfareJob.objects.exists()
+    # Jobs and reported employment raise the share of households with a job.
+    assert region_shares(BAOFENG, today).employment > before.employment

@@ -43,6 +43,7 @@ from .models import (
     WorkshopWorker,
 )
 from .models.assets import RIGHTS
+from .seeding_employment import seed_employment
 from .services import linked_income
 
 # 一县一业 (DOMAIN §9), by county code.
@@ -97,6 +98,7 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
         _links(rng, households, entities, today)
         _workshops(rng, counties, villages, today)
         _talents(rng, counties, villages)
+        seed_employment(rng, counties, villages, today)
 
 
 def _funds_and_projects(
