@@ -63,6 +63,10 @@ class World:
             "project_id": 1,
             "workshop_id": 1,
             "worker_id": 1,
+            # Employment half: the household's first member; no school or course (404).
+            "person_id": self.household.current_memberships().first().person_id,
+            "school_id": 1,
+            "course_id": 1,
             # Supervision: refused before any lookup, so no such rows are needed.
             "indicator_id": 1,
             "report_id": 1,
