@@ -2,11 +2,21 @@
 - funds: 衔接资金 allocations, the project library and its spending;
 - assets: project assets and their six rights (六权同确);
 - industry: business entities and the households' benefit links (四金);
-- employment: workshops (帮扶车间) and their workers; talents (人才).
+- employment: workshops (帮扶车间) and their workers; talents (人才);
+- groups: 联村共建 groups of villages.
+Assets also hold their income, disposals and the yearly check (年度清查).
 """
 
 from .assets import Asset as Asset
+from .assets import AssetCheck as AssetCheck
 from .assets import AssetClass as AssetClass
+from .assets import AssetDisposal as AssetDisposal
+from .assets import AssetIncome as AssetIncome
+from .assets import CheckRound as CheckRound
+from .assets import Condition as Condition
+from .assets import DisposalKind as DisposalKind
+from .assets import DisposalState as DisposalState
+from .assets import DistributionRule as DistributionRule
 from .employment import Talent as Talent
 from .employment import Workshop as Workshop
 from .employment import WorkshopType as WorkshopType
@@ -21,3 +31,4 @@ from .industry import BenefitKind as BenefitKind
 from .industry import BenefitLink as BenefitLink
 from .industry import Entity as Entity
 from .industry import EntityType as EntityType
+from .groups import VillageGroup as VillageGroup
