@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.money import yuan
-from fangpin.core.scoping import covers, get_scoped
+from fangpin.core.scoping import covers, get_scoped, region_q
 from fangpin.regions.models import Level, Region
 from fangpin.registry import services as registry
 from fangpin.registry.models import Household
@@ -426,7 +426,7 @@ def village_group_create(
         raise BadValue("联村共建至少需要两个村", code=Code.GROUP_TOO_FEW_VILLAGES)
     projects = []
     for pk in dict.fromkeys(project_ids):
-        project = Project.objects.filter(pk=pk, village_id__startswith=county.code).first()
+        project = Project.objects.filter(region_q("village_id", county.code), pk=pk).first()
         if project is None or not covers(user, project.village_id):
             raise NotFound(f"项目 {pk} 不存在或不在{county.name}", code=Code.PROJECT_NOT_FOUND)
         projects.append(project)
