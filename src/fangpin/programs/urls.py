@@ -1,6 +1,6 @@
 """Pages of the programs app, under /programs/ in the `programs:` namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import imports, views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("three-haves/", views.three_haves, name="three_haves"),
     path("import/", imports.import_view, name="import"),
     path("import/<str:kind>/template.xlsx", imports.template_view, name="import_template"),
+    path("", include("fangpin.programs.urls_assets")),  # asset work and the create forms
 ]
