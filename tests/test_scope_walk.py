@@ -395,9 +395,7 @@ ROUTES: dict[tuple[str, str], Call] = {
         WRITE, body=lambda f: {"year": 2025, "county_code": BAOFENG}
     ),
     ("GET", "/asset-check-rounds"): Call(LIST, query={"region": BAOFENG}),
-    ("GET", "/asset-check-rounds/{round_id}"): Call(
-        DETAIL, {"round_id": lambda f: f.check_round}
-    ),
+    ("GET", "/asset-check-rounds/{round_id}"): Call(DETAIL, {"round_id": lambda f: f.check_round}),
     ("PUT", "/asset-check-rounds/{round_id}/assets/{asset_id}"): Call(
         WRITE,
         {"round_id": lambda f: f.check_round, "asset_id": lambda f: f.asset},
@@ -632,12 +630,16 @@ def _foreign_programs(make_user: Callable[..., Any], home: Any) -> dict[str, int
 
 def _foreign_assets(make_user: Callable[..., Any], county: Any, home: Any) -> dict[str, int]:
     """An asset of 宝丰县 with an income, a disposal request and a check round, and a group."""
-    from fangpin.programs import services_assets as assets
     from fangpin.programs import services as programs
+    from fangpin.programs import services_assets as assets
 
     village = make_user("village", BAOFENG_VILLAGE, "baofeng-assets-village")
     asset = programs.asset_create(
-        user=county, name="宝丰冷库", asset_class="operating", value=1000, village_code=BAOFENG_VILLAGE
+        user=county,
+        name="宝丰冷库",
+        asset_class="operating",
+        value=1000,
+        village_code=BAOFENG_VILLAGE,
     )
     income = assets.asset_income_record(
         user=county, asset_id=asset.pk, year=2026, amount=500, source="租金"

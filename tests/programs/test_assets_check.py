@@ -35,9 +35,9 @@ def assets(county, make_user):
         for i in range(4)
     ]
     # Disposed of two years ago: not due this year.
-    Asset.objects.filter(pk=made[3].pk).update(disposed_on=timezone.localdate().replace(
-        year=_year() - 2
-    ))
+    Asset.objects.filter(pk=made[3].pk).update(
+        disposed_on=timezone.localdate().replace(year=_year() - 2)
+    )
     yexian = make_user("county", YEXIAN, "yexian-county")
     programs.asset_create(
         user=yexian, name="叶县资产", asset_class="operating", value=1, village_code=YEXIAN_VILLAGE
@@ -65,7 +65,13 @@ def test_unchecked_assets_are_flagged_and_the_counts_add_up(county, assets, api_
     lost = village.api(
         "PUT",
         f"{url}/{assets[1].pk}",
-        {"exists": False, "condition": "poor", "in_use": False, "rights_ok": False, "notes": "已损毁"},
+        {
+            "exists": False,
+            "condition": "poor",
+            "in_use": False,
+            "rights_ok": False,
+            "notes": "已损毁",
+        },
     )
     assert ok.status_code == 200 and lost.status_code == 200
 

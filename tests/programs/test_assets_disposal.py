@@ -41,7 +41,12 @@ def county(api_as):
     return api_as("county", BAOFENG)
 
 
-SELL = {"kind": "sell", "reason": "设备老化,维修费用高于收益", "value": 12000, "recipient": "某公司"}
+SELL = {
+    "kind": "sell",
+    "reason": "设备老化,维修费用高于收益",
+    "value": 12000,
+    "recipient": "某公司",
+}
 
 
 def _request(client, asset, body=SELL):

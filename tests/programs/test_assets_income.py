@@ -67,9 +67,7 @@ def _record(household) -> IncomeRecord:
     return IncomeRecord.objects.filter(household=household, year=_year()).latest("recorded_on")
 
 
-def test_asset_income_distributed_changes_the_income_record_and_three_haves(
-    county, asset, clerk
-):
+def test_asset_income_distributed_changes_the_income_record_and_three_haves(county, asset, clerk):
     today = timezone.localdate()
     line = monitoring_line(today.year)
     # A 脱贫户 of two with a job, its income half a year old and 1,000 yuan under the line.
@@ -88,7 +86,9 @@ def test_asset_income_distributed_changes_the_income_record_and_three_haves(
 
     income = _income(county, asset, "3000.00")
     response = _distribute(
-        county, income["id"], {"rule": "list", "shares": [{"household_id": poor.pk, "amount": 3000}]}
+        county,
+        income["id"],
+        {"rule": "list", "shares": [{"household_id": poor.pk, "amount": 3000}]},
     )
     assert response.status_code == 200, response.json()
     body = response.json()

@@ -127,7 +127,9 @@ def test_a_refused_form_shows_the_reason_in_chinese_and_keeps_what_was_typed(cou
 def test_a_benefit_link_typed_on_its_page_reaches_the_income_record(county, client, make_user):
     clerk = make_user("village", BAOFENG_VILLAGE, "clerk")
     home = make_household(clerk, BAOFENG_VILLAGE, members=2, is_alleviated=True)
-    entity = programs.entity_create(user=county, name="公司", type="enterprise", county_code=BAOFENG)
+    entity = programs.entity_create(
+        user=county, name="公司", type="enterprise", county_code=BAOFENG
+    )
     response = client.post(
         "/programs/new/link/",
         {
@@ -151,7 +153,13 @@ def test_asset_income_is_recorded_and_distributed_by_list_on_its_page(county, cl
     )
     recorded = client.post(
         "/programs/asset-incomes/",
-        {"form": "income", "asset_id": asset.pk, "year": _year(), "amount": "700", "source": "电费"},
+        {
+            "form": "income",
+            "asset_id": asset.pk,
+            "year": _year(),
+            "amount": "700",
+            "source": "电费",
+        },
     )
     assert recorded.status_code == 302
     income = asset.incomes.get()
@@ -187,7 +195,13 @@ def test_the_village_requests_a_disposal_and_the_township_approves_on_the_page(
     client.force_login(make_user("village", BAOFENG_VILLAGE, "clerk"))
     asked = client.post(
         "/programs/disposals/",
-        {"form": "request", "asset_id": asset.pk, "kind": "scrap", "reason": "房顶坍塌", "value": "0"},
+        {
+            "form": "request",
+            "asset_id": asset.pk,
+            "kind": "scrap",
+            "reason": "房顶坍塌",
+            "value": "0",
+        },
     )
     assert asked.status_code == 302
     disposal = AssetDisposal.objects.get()
@@ -206,7 +220,11 @@ def test_the_village_requests_a_disposal_and_the_township_approves_on_the_page(
 def test_the_check_page_opens_a_round_records_a_check_and_flags_the_rest(county, client):
     made = [
         programs.asset_create(
-            user=county, name=f"资产{i}", asset_class="household", value=1, village_code=BAOFENG_VILLAGE
+            user=county,
+            name=f"资产{i}",
+            asset_class="household",
+            value=1,
+            village_code=BAOFENG_VILLAGE,
         )
         for i in range(2)
     ]

@@ -90,7 +90,9 @@ def data(make_user):
     approved = assets.asset_disposal_request(
         user=users[BAOFENG_VILLAGE], asset_id=made[3].pk, kind="scrap", reason="损毁", value=0
     )
-    assets.asset_disposal_act(user=users["town"], disposal_id=approved.pk, action="approve_township")
+    assets.asset_disposal_act(
+        user=users["town"], disposal_id=approved.pk, action="approve_township"
+    )
     assets.asset_disposal_act(user=users[BAOFENG], disposal_id=approved.pk, action="approve_county")
     rejected = assets.asset_disposal_request(
         user=users[BAOFENG_VILLAGE], asset_id=made[1].pk, kind="scrap", reason="闲置", value=0

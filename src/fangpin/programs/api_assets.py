@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fangpin.auth import AuthedRequest
-from fangpin.core.bounds import Id, Text16, Text20, Text64, Text200, Year, Yuan
+from fangpin.core.bounds import Id, Text20, Text64, Text200, Year, Yuan
 from fangpin.core.scoping import get_scoped
 
 from . import disposal as flow
@@ -172,7 +172,9 @@ def income_distribute(
 
 
 class DisposalIn(Schema):
-    kind: Literal["sell", "scrap", "transfer"] = Field(description="sell 出售 | scrap 报废 | transfer 移交")
+    kind: Literal["sell", "scrap", "transfer"] = Field(
+        description="sell 出售 | scrap 报废 | transfer 移交"
+    )
     reason: Text200
     value: Yuan
     recipient: Text200 = Field("", description="受让或接收方(出售、移交时必填)")
@@ -341,7 +343,9 @@ def round_detail(request: AuthedRequest, round_id: int) -> dict[str, Any]:
 
 class CheckIn(Schema):
     exists: bool
-    condition: Literal["good", "fair", "poor"] = Field(description="good 良好 | fair 一般 | poor 较差")
+    condition: Literal["good", "fair", "poor"] = Field(
+        description="good 良好 | fair 一般 | poor 较差"
+    )
     in_use: bool
     rights_ok: bool
     notes: Text200 = ""
@@ -395,7 +399,9 @@ class GroupIn(Schema):
     name: Text200
     county_code: Text20
     lead_village_code: Text20
-    village_codes: list[Text20] = Field(description="成员村(牵头村自动计入),至少两个村", max_length=200)
+    village_codes: list[Text20] = Field(
+        description="成员村(牵头村自动计入),至少两个村", max_length=200
+    )
     industry: Text64
     year: Year
     project_ids: list[Id] = Field(default_factory=list, max_length=500)
@@ -463,10 +469,7 @@ class GroupSummaryOut(Schema):
     items: list[GroupCountsOut]
 
 
-@router.get(
-    "/village-groups/summary", response=GroupSummaryOut, summary="联村共建按县计数"
-)
+@router.get("/village-groups/summary", response=GroupSummaryOut, summary="联村共建按县计数")
 def group_summary(request: AuthedRequest, q: Query[RegionYearQuery]) -> dict[str, Any]:
     qs = selectors.village_group_list(user=request.auth, region=q.region, year=q.year)
     return {"items": [c.as_json() for c in selectors.group_counts(qs)]}
-

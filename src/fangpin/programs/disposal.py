@@ -32,7 +32,9 @@ def asset_not_disposed(disposal: AssetDisposal) -> None:
 
 def no_other_open_request(disposal: AssetDisposal) -> None:
     """One request at a time per asset, so two approvals cannot race to dispose it twice."""
-    others = AssetDisposal.objects.filter(asset_id=disposal.asset_id, state__in=OPEN_DISPOSAL_STATES)
+    others = AssetDisposal.objects.filter(
+        asset_id=disposal.asset_id, state__in=OPEN_DISPOSAL_STATES
+    )
     if disposal.pk is not None:
         others = others.exclude(pk=disposal.pk)
     if others.exists():

@@ -156,7 +156,9 @@ class DistributeForm(forms.Form):
 class DisposalForm(forms.Form):
     asset_id = _id("资产编号")
     kind = forms.ChoiceField(label="处置方式", choices=DisposalKind.choices)
-    reason = forms.CharField(label="处置理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="处置理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     value = _money("处置价值(元)")
     recipient = forms.CharField(label="受让或接收方(报废可空)", max_length=200, required=False)
 
@@ -201,12 +203,16 @@ class GroupForm(forms.Form):
     county_code = _code("县代码")
     lead_village_code = _code("牵头村代码")
     village_codes = forms.CharField(
-        label="成员村代码(空格或逗号分隔)", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="成员村代码(空格或逗号分隔)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     industry = forms.CharField(label="共建产业", max_length=64)
     year = _year()
     project_ids = forms.CharField(label="项目编号(可空,空格分隔)", max_length=2000, required=False)
-    entity_ids = forms.CharField(label="经营主体编号(可空,空格分隔)", max_length=2000, required=False)
+    entity_ids = forms.CharField(
+        label="经营主体编号(可空,空格分隔)", max_length=2000, required=False
+    )
 
     def clean_village_codes(self) -> list[str]:
         return _codes(self.cleaned_data.get("village_codes", ""))

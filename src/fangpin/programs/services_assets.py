@@ -18,7 +18,6 @@ from django.db.models import Model
 from django.utils import timezone
 
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
-from fangpin.core.money import yuan
 from fangpin.core.scoping import covers, get_scoped, region_q
 from fangpin.regions.models import Level, Region
 from fangpin.registry import services as registry
@@ -42,8 +41,16 @@ from .models import (
     Project,
     VillageGroup,
 )
-from .services import COUNTY_WRITERS, FIELD_WRITERS, _amount, _choice, _region, _text, _year
-from .services import linked_income, require_writer
+from .services import (
+    COUNTY_WRITERS,
+    _amount,
+    _choice,
+    _region,
+    _text,
+    _year,
+    linked_income,
+    require_writer,
+)
 from .three_haves import targets
 
 if TYPE_CHECKING:
@@ -138,9 +145,7 @@ def _listed_shares(user: User, income: AssetIncome, shares: Iterable[Any]) -> di
             raise BadValue(f"农户 {hid} 在名单中出现了两次", code=Code.DUPLICATE_HOUSEHOLD)
         household = Household.objects.filter(pk=hid).only("village_id").first()
         if household is None or not covers(user, household.village_id):
-            raise NotFound(
-                f"农户 {hid} 不存在或不在您的管辖范围内", code=Code.HOUSEHOLD_NOT_FOUND
-            )
+            raise NotFound(f"农户 {hid} 不存在或不在您的管辖范围内", code=Code.HOUSEHOLD_NOT_FOUND)
         if household.village_id[:6] != county:
             raise NotFound(f"农户 {hid} 不在资产所在县", code=Code.HOUSEHOLD_NOT_FOUND)
         amount = _amount(data.get("amount"), "分配金额")
@@ -372,9 +377,7 @@ def asset_check_record(
         "checked_on": _day(checked_on, "清查日期"),
         "checked_by": user,
     }
-    check = (
-        AssetCheck.objects.select_for_update().filter(round=check_round, asset=asset).first()
-    )
+    check = AssetCheck.objects.select_for_update().filter(round=check_round, asset=asset).first()
     if check is None:
         check = AssetCheck(round=check_round, asset=asset, **fields)
         _save(check, user, "清查")

@@ -133,7 +133,17 @@ def disposals_table(qs: Iterable[AssetDisposal]) -> Table:
     return _make(
         "asset_disposals",
         "资产处置",
-        ["编号", "资产", "所在村", "处置方式", "理由", "处置价值(元)", "接收方", "申请日期", "状态"],
+        [
+            "编号",
+            "资产",
+            "所在村",
+            "处置方式",
+            "理由",
+            "处置价值(元)",
+            "接收方",
+            "申请日期",
+            "状态",
+        ],
         qs,
         lambda d: [
             d.pk,

@@ -58,11 +58,33 @@ class Creator:
 
 
 CREATORS: dict[str, Creator] = {
-    "fund": Creator("登记衔接资金", f.FundForm, services.fund_allocation_create, "programs:funds", "已登记衔接资金"),
-    "project": Creator("项目入库", f.ProjectForm, services.project_create, "programs:projects", "项目已入库"),
-    "asset": Creator("登记项目资产", f.AssetForm, services.asset_create, "programs:assets", "已登记资产"),
-    "entity": Creator("登记经营主体", f.EntityForm, services.entity_create, "programs:new_entity", "已登记经营主体"),
-    "link": Creator("登记联农带农", f.LinkForm, services.benefit_link_create, "programs:new_link", "已登记,已计入该户当年收入"),
+    "fund": Creator(
+        "登记衔接资金",
+        f.FundForm,
+        services.fund_allocation_create,
+        "programs:funds",
+        "已登记衔接资金",
+    ),
+    "project": Creator(
+        "项目入库", f.ProjectForm, services.project_create, "programs:projects", "项目已入库"
+    ),
+    "asset": Creator(
+        "登记项目资产", f.AssetForm, services.asset_create, "programs:assets", "已登记资产"
+    ),
+    "entity": Creator(
+        "登记经营主体",
+        f.EntityForm,
+        services.entity_create,
+        "programs:new_entity",
+        "已登记经营主体",
+    ),
+    "link": Creator(
+        "登记联农带农",
+        f.LinkForm,
+        services.benefit_link_create,
+        "programs:new_link",
+        "已登记,已计入该户当年收入",
+    ),
 }
 
 
@@ -267,7 +289,9 @@ def checks(request: HttpRequest) -> HttpResponse:
 @login_required
 def groups(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    form = f.GroupForm(_posted(request, "group"), initial={**_own(user), "year": timezone.localdate().year})
+    form = f.GroupForm(
+        _posted(request, "group"), initial={**_own(user), "year": timezone.localdate().year}
+    )
     if request.method == "POST":
         done = submit(
             form, lambda d: _typed(lambda: services_assets.village_group_create(user=user, **d))

@@ -7,319 +7,907 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("programs", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='asset',
-            name='disposed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='处置日期'),
+            model_name="asset",
+            name="disposed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="处置日期"),
         ),
         migrations.AddField(
-            model_name='historicalasset',
-            name='disposed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='处置日期'),
+            model_name="historicalasset",
+            name="disposed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="处置日期"),
         ),
         migrations.AlterField(
-            model_name='benefitlink',
-            name='entity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links', to='programs.entity'),
+            model_name="benefitlink",
+            name="entity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links",
+                to="programs.entity",
+            ),
         ),
         migrations.CreateModel(
-            name='AssetDisposal',
+            name="AssetDisposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sell', '出售'), ('scrap', '报废'), ('transfer', '移交')], max_length=10, verbose_name='处置方式')),
-                ('reason', models.CharField(max_length=500, verbose_name='处置理由')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='处置价值(元)')),
-                ('recipient', models.CharField(blank=True, max_length=200, verbose_name='受让或接收方')),
-                ('state', models.CharField(choices=[('requested', '村级申请'), ('township_approved', '乡镇审核通过'), ('approved', '县级批准'), ('rejected', '不予批准')], default='requested', max_length=20, verbose_name='状态')),
-                ('requested_on', models.DateField(verbose_name='申请日期')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='办结日期')),
-                ('opinion', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disposals', to='programs.asset')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sell", "出售"), ("scrap", "报废"), ("transfer", "移交")],
+                        max_length=10,
+                        verbose_name="处置方式",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="处置理由")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="处置价值(元)"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(blank=True, max_length=200, verbose_name="受让或接收方"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "村级申请"),
+                            ("township_approved", "乡镇审核通过"),
+                            ("approved", "县级批准"),
+                            ("rejected", "不予批准"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("requested_on", models.DateField(verbose_name="申请日期")),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="办结日期")),
+                ("opinion", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disposals",
+                        to="programs.asset",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资产处置',
-                'verbose_name_plural': '资产处置',
-                'ordering': ['-requested_on', '-id'],
+                "verbose_name": "资产处置",
+                "verbose_name_plural": "资产处置",
+                "ordering": ["-requested_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssetIncome',
+            name="AssetIncome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='收益金额(元)')),
-                ('source', models.CharField(max_length=200, verbose_name='收益来源')),
-                ('received_on', models.DateField(verbose_name='收益日期')),
-                ('rule', models.CharField(blank=True, choices=[('equal', '本村脱贫户和监测户平均分配'), ('list', '按名单分配')], max_length=8, verbose_name='分配方式')),
-                ('distributed_at', models.DateTimeField(blank=True, null=True, verbose_name='分配时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incomes', to='programs.asset')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="收益金额(元)"
+                    ),
+                ),
+                ("source", models.CharField(max_length=200, verbose_name="收益来源")),
+                ("received_on", models.DateField(verbose_name="收益日期")),
+                (
+                    "rule",
+                    models.CharField(
+                        blank=True,
+                        choices=[("equal", "本村脱贫户和监测户平均分配"), ("list", "按名单分配")],
+                        max_length=8,
+                        verbose_name="分配方式",
+                    ),
+                ),
+                (
+                    "distributed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="分配时间"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incomes",
+                        to="programs.asset",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资产收益',
-                'verbose_name_plural': '资产收益',
-                'ordering': ['-year', 'asset_id', 'id'],
+                "verbose_name": "资产收益",
+                "verbose_name_plural": "资产收益",
+                "ordering": ["-year", "asset_id", "id"],
             },
         ),
         migrations.AddField(
-            model_name='benefitlink',
-            name='asset_income',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links', to='programs.assetincome', verbose_name='资产收益'),
+            model_name="benefitlink",
+            name="asset_income",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links",
+                to="programs.assetincome",
+                verbose_name="资产收益",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbenefitlink',
-            name='asset_income',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.assetincome', verbose_name='资产收益'),
+            model_name="historicalbenefitlink",
+            name="asset_income",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="programs.assetincome",
+                verbose_name="资产收益",
+            ),
         ),
         migrations.CreateModel(
-            name='CheckRound',
+            name="CheckRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='县')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="县",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资产年度清查',
-                'verbose_name_plural': '资产年度清查',
-                'ordering': ['-year', 'county_id'],
+                "verbose_name": "资产年度清查",
+                "verbose_name_plural": "资产年度清查",
+                "ordering": ["-year", "county_id"],
             },
         ),
         migrations.CreateModel(
-            name='AssetCheck',
+            name="AssetCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exists', models.BooleanField(verbose_name='资产存在')),
-                ('condition', models.CharField(choices=[('good', '良好'), ('fair', '一般'), ('poor', '较差')], max_length=8, verbose_name='状况')),
-                ('in_use', models.BooleanField(verbose_name='正常使用')),
-                ('rights_ok', models.BooleanField(verbose_name='权属清晰')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('checked_on', models.DateField(verbose_name='清查日期')),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='programs.asset')),
-                ('checked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='programs.checkround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("exists", models.BooleanField(verbose_name="资产存在")),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[("good", "良好"), ("fair", "一般"), ("poor", "较差")],
+                        max_length=8,
+                        verbose_name="状况",
+                    ),
+                ),
+                ("in_use", models.BooleanField(verbose_name="正常使用")),
+                ("rights_ok", models.BooleanField(verbose_name="权属清晰")),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                ("checked_on", models.DateField(verbose_name="清查日期")),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="programs.asset",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="programs.checkround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资产清查记录',
-                'verbose_name_plural': '资产清查记录',
-                'ordering': ['round_id', 'asset_id'],
+                "verbose_name": "资产清查记录",
+                "verbose_name_plural": "资产清查记录",
+                "ordering": ["round_id", "asset_id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAssetCheck',
+            name="HistoricalAssetCheck",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('exists', models.BooleanField(verbose_name='资产存在')),
-                ('condition', models.CharField(choices=[('good', '良好'), ('fair', '一般'), ('poor', '较差')], max_length=8, verbose_name='状况')),
-                ('in_use', models.BooleanField(verbose_name='正常使用')),
-                ('rights_ok', models.BooleanField(verbose_name='权属清晰')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('checked_on', models.DateField(verbose_name='清查日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('asset', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.asset')),
-                ('checked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.checkround')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("exists", models.BooleanField(verbose_name="资产存在")),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[("good", "良好"), ("fair", "一般"), ("poor", "较差")],
+                        max_length=8,
+                        verbose_name="状况",
+                    ),
+                ),
+                ("in_use", models.BooleanField(verbose_name="正常使用")),
+                ("rights_ok", models.BooleanField(verbose_name="权属清晰")),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                ("checked_on", models.DateField(verbose_name="清查日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.asset",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.checkround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 资产清查记录',
-                'verbose_name_plural': 'historical 资产清查记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAssetDisposal',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sell', '出售'), ('scrap', '报废'), ('transfer', '移交')], max_length=10, verbose_name='处置方式')),
-                ('reason', models.CharField(max_length=500, verbose_name='处置理由')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='处置价值(元)')),
-                ('recipient', models.CharField(blank=True, max_length=200, verbose_name='受让或接收方')),
-                ('state', models.CharField(choices=[('requested', '村级申请'), ('township_approved', '乡镇审核通过'), ('approved', '县级批准'), ('rejected', '不予批准')], default='requested', max_length=20, verbose_name='状态')),
-                ('requested_on', models.DateField(verbose_name='申请日期')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='办结日期')),
-                ('opinion', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('asset', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.asset')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 资产处置',
-                'verbose_name_plural': 'historical 资产处置',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAssetIncome',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='收益金额(元)')),
-                ('source', models.CharField(max_length=200, verbose_name='收益来源')),
-                ('received_on', models.DateField(verbose_name='收益日期')),
-                ('rule', models.CharField(blank=True, choices=[('equal', '本村脱贫户和监测户平均分配'), ('list', '按名单分配')], max_length=8, verbose_name='分配方式')),
-                ('distributed_at', models.DateTimeField(blank=True, null=True, verbose_name='分配时间')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('asset', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.asset')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 资产收益',
-                'verbose_name_plural': 'historical 资产收益',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalCheckRound',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='县')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 资产年度清查',
-                'verbose_name_plural': 'historical 资产年度清查',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalVillageGroup',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('industry', models.CharField(max_length=64, verbose_name='共建产业')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='县')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_village', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='牵头村')),
-            ],
-            options={
-                'verbose_name': 'historical 联村共建',
-                'verbose_name_plural': 'historical 联村共建',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='VillageGroup',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('industry', models.CharField(max_length=64, verbose_name='共建产业')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='县')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entities', models.ManyToManyField(blank=True, related_name='village_groups', to='programs.entity', verbose_name='经营主体')),
-                ('lead_village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='牵头村')),
-                ('projects', models.ManyToManyField(blank=True, related_name='village_groups', to='programs.project', verbose_name='共建项目')),
-                ('villages', models.ManyToManyField(related_name='village_groups', to='regions.region', verbose_name='成员村')),
-            ],
-            options={
-                'verbose_name': '联村共建',
-                'verbose_name_plural': '联村共建',
-                'ordering': ['county_id', '-year', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalVillageGroup_villages',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='programs.historicalvillagegroup')),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region')),
-                ('villagegroup', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.villagegroup')),
-            ],
-            options={
-                'verbose_name': 'HistoricalVillageGroup_villages',
+                "verbose_name": "historical 资产清查记录",
+                "verbose_name_plural": "historical 资产清查记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalVillageGroup_projects',
+            name="HistoricalAssetDisposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='programs.historicalvillagegroup')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.project')),
-                ('villagegroup', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.villagegroup')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sell", "出售"), ("scrap", "报废"), ("transfer", "移交")],
+                        max_length=10,
+                        verbose_name="处置方式",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="处置理由")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="处置价值(元)"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(blank=True, max_length=200, verbose_name="受让或接收方"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "村级申请"),
+                            ("township_approved", "乡镇审核通过"),
+                            ("approved", "县级批准"),
+                            ("rejected", "不予批准"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("requested_on", models.DateField(verbose_name="申请日期")),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="办结日期")),
+                ("opinion", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.asset",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalVillageGroup_projects',
+                "verbose_name": "historical 资产处置",
+                "verbose_name_plural": "historical 资产处置",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalVillageGroup_entities',
+            name="HistoricalAssetIncome",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('entity', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.entity')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='programs.historicalvillagegroup')),
-                ('villagegroup', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.villagegroup')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="收益金额(元)"
+                    ),
+                ),
+                ("source", models.CharField(max_length=200, verbose_name="收益来源")),
+                ("received_on", models.DateField(verbose_name="收益日期")),
+                (
+                    "rule",
+                    models.CharField(
+                        blank=True,
+                        choices=[("equal", "本村脱贫户和监测户平均分配"), ("list", "按名单分配")],
+                        max_length=8,
+                        verbose_name="分配方式",
+                    ),
+                ),
+                (
+                    "distributed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="分配时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="登记时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.asset",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalVillageGroup_entities',
+                "verbose_name": "historical 资产收益",
+                "verbose_name_plural": "historical 资产收益",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalCheckRound",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="登记时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="县",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 资产年度清查",
+                "verbose_name_plural": "historical 资产年度清查",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalVillageGroup",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("industry", models.CharField(max_length=64, verbose_name="共建产业")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="登记时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="县",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_village",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="牵头村",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 联村共建",
+                "verbose_name_plural": "historical 联村共建",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="VillageGroup",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("industry", models.CharField(max_length=64, verbose_name="共建产业")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="县",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="village_groups",
+                        to="programs.entity",
+                        verbose_name="经营主体",
+                    ),
+                ),
+                (
+                    "lead_village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="牵头村",
+                    ),
+                ),
+                (
+                    "projects",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="village_groups",
+                        to="programs.project",
+                        verbose_name="共建项目",
+                    ),
+                ),
+                (
+                    "villages",
+                    models.ManyToManyField(
+                        related_name="village_groups", to="regions.region", verbose_name="成员村"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "联村共建",
+                "verbose_name_plural": "联村共建",
+                "ordering": ["county_id", "-year", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalVillageGroup_villages",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="programs.historicalvillagegroup",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "villagegroup",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.villagegroup",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalVillageGroup_villages",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalVillageGroup_projects",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="programs.historicalvillagegroup",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.project",
+                    ),
+                ),
+                (
+                    "villagegroup",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.villagegroup",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalVillageGroup_projects",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalVillageGroup_entities",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.entity",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="programs.historicalvillagegroup",
+                    ),
+                ),
+                (
+                    "villagegroup",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programs.villagegroup",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalVillageGroup_entities",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='assetincome',
-            index=models.Index(fields=['asset', 'year'], name='asset_income_year'),
+            model_name="assetincome",
+            index=models.Index(fields=["asset", "year"], name="asset_income_year"),
         ),
         migrations.AddConstraint(
-            model_name='checkround',
-            constraint=models.UniqueConstraint(fields=('year', 'county'), name='check_round_year_county'),
+            model_name="checkround",
+            constraint=models.UniqueConstraint(
+                fields=("year", "county"), name="check_round_year_county"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assetcheck',
-            constraint=models.UniqueConstraint(fields=('round', 'asset'), name='asset_check_once_per_round'),
+            model_name="assetcheck",
+            constraint=models.UniqueConstraint(
+                fields=("round", "asset"), name="asset_check_once_per_round"
+            ),
         ),
     ]

@@ -27,8 +27,8 @@ from .funds import Project as Project
 from .funds import ProjectSpending as ProjectSpending
 from .funds import ProjectStatus as ProjectStatus
 from .funds import Purpose as Purpose
+from .groups import VillageGroup as VillageGroup
 from .industry import BenefitKind as BenefitKind
 from .industry import BenefitLink as BenefitLink
 from .industry import Entity as Entity
 from .industry import EntityType as EntityType
-from .groups import VillageGroup as VillageGroup

@@ -95,9 +95,7 @@ class AssetIncome(models.Model):
     source = models.CharField("收益来源", max_length=200)
     received_on = models.DateField("收益日期")
     # The rule of the latest distribution (blank: not distributed yet).
-    rule = models.CharField(
-        "分配方式", max_length=8, choices=DistributionRule.choices, blank=True
-    )
+    rule = models.CharField("分配方式", max_length=8, choices=DistributionRule.choices, blank=True)
     distributed_at = models.DateTimeField("分配时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
