@@ -43,6 +43,7 @@ from .models import (
     WorkshopWorker,
 )
 from .models.assets import RIGHTS
+from .seeding_assets import seed_asset_work
 from .services import linked_income
 
 # 一县一业 (DOMAIN §9), by county code.
@@ -97,6 +98,7 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
         _links(rng, households, entities, today)
         _workshops(rng, counties, villages, today)
         _talents(rng, counties, villages)
+        seed_asset_work(rng, counties, villages, today, _sync)
 
 
 def _funds_and_projects(

@@ -117,7 +117,7 @@ def asset_income_record(
     return income
 
 
-def _equal_shares(income: AssetIncome, total: Decimal) -> dict[int, Decimal]:
+def equal_shares(income: AssetIncome, total: Decimal) -> dict[int, Decimal]:
     """`total` split evenly among the village's 脱贫户 and monitored households (fen left over
     go one each to the first households, so the shares add up to `total` exactly)."""
     ids = list(
@@ -185,7 +185,7 @@ def asset_income_distribute(
     how = _choice(rule, DistributionRule, "分配方式")
     if how == DistributionRule.EQUAL:
         wanted = income.amount if total in (None, "") else _amount(total, "分配总额")
-        plan = _equal_shares(income, wanted)
+        plan = equal_shares(income, wanted)
     else:
         plan = _listed_shares(user, income, shares)
     distributed = sum(plan.values(), Decimal(0))

@@ -4,7 +4,7 @@ form goes through `fangpin.web.pages.submit` to a service; each list has its Exc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -156,7 +156,7 @@ def _work_page(
     *,
     title: str,
     table: Table,
-    forms_: list[tuple[str, str, forms.Form]],
+    forms_: Sequence[tuple[str, str, forms.Form]],
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
@@ -240,7 +240,9 @@ def disposals(request: HttpRequest) -> HttpResponse:
         user=user, region=_region(request), state=state if state in DisposalState.values else None
     )
     # Each role sees the form it can use: the village asks, the township and county decide.
-    shown = [("request", "提出处置申请", ask)] if user.role == Role.VILLAGE else []
+    shown: list[tuple[str, str, forms.Form]] = []
+    if user.role == Role.VILLAGE:
+        shown.append(("request", "提出处置申请", ask))
     if user.role in (Role.TOWNSHIP, Role.COUNTY):
         shown.append(("act", "审核处置申请", act))
     return _work_page(request, title="资产处置", table=tables.disposals_table(qs), forms_=shown)
