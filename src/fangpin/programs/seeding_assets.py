@@ -14,6 +14,7 @@ from decimal import Decimal
 from fangpin.core.errors import Conflict
 from fangpin.core.money import yuan
 from fangpin.core.scoping import region_q
+from fangpin.regions.models import Region
 
 from .models import (
     Asset,
@@ -154,7 +155,7 @@ def _groups(counties: list[str], villages: dict[str, list[str]], today: dt.date)
             industry=industry,
             year=today.year,
         )
-        group.villages.set(members)
+        group.villages.set(Region.objects.filter(code__in=members))
         project = Project.objects.filter(village_id__in=members).order_by("id").first()
         if project is not None:
             group.projects.set([project])
