@@ -80,6 +80,10 @@ class Foreign:
     worker: int = 0
     school: int = 0
     course: int = 0
+    asset: int = 0
+    asset_income: int = 0
+    disposal: int = 0
+    check_round: int = 0
     indicator: int = 0
     indicator_report: int = 0
     assessment_sample: int = 0
@@ -428,6 +432,52 @@ ROUTES: dict[tuple[str, str], Call] = {
     ),
     ("GET", "/public-jobs"): Call(LIST, query={"region": BAOFENG}),
     ("GET", "/programs/employment-panel"): Call(DETAIL, query={"region": BAOFENG}),
+    # ---- asset income, disposal, yearly check, 联村共建 (issue 12, assets half)
+    ("POST", "/assets/{asset_id}/incomes"): Call(
+        WRITE,
+        {"asset_id": lambda f: f.asset},
+        body=lambda f: {"year": 2026, "amount": 100, "source": "租金"},
+    ),
+    ("GET", "/asset-incomes"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/asset-incomes/{income_id}"): Call(DETAIL, {"income_id": lambda f: f.asset_income}),
+    ("PUT", "/asset-incomes/{income_id}/distribution"): Call(
+        WRITE, {"income_id": lambda f: f.asset_income}, body=lambda f: {"rule": "equal"}
+    ),
+    ("POST", "/assets/{asset_id}/disposals"): Call(
+        WRITE,
+        {"asset_id": lambda f: f.asset},
+        body=lambda f: {"kind": "scrap", "reason": "损毁", "value": 0},
+    ),
+    ("GET", "/asset-disposals"): Call(LIST, query={"region": BAOFENG}),
+    ("POST", "/asset-disposals/{disposal_id}/actions/{action}"): Call(
+        WRITE,
+        {"disposal_id": lambda f: f.disposal, "action": lambda f: "approve_county"},
+        body=lambda f: {"opinion": "同意"},
+    ),
+    ("POST", "/asset-check-rounds"): Call(
+        WRITE, body=lambda f: {"year": 2025, "county_code": BAOFENG}
+    ),
+    ("GET", "/asset-check-rounds"): Call(LIST, query={"region": BAOFENG}),
+    ("GET", "/asset-check-rounds/{round_id}"): Call(DETAIL, {"round_id": lambda f: f.check_round}),
+    ("PUT", "/asset-check-rounds/{round_id}/assets/{asset_id}"): Call(
+        WRITE,
+        {"round_id": lambda f: f.check_round, "asset_id": lambda f: f.asset},
+        body=lambda f: {"exists": True, "condition": "good", "in_use": True, "rights_ok": True},
+    ),
+    ("POST", "/village-groups"): Call(
+        WRITE,
+        body=lambda f: {
+            "name": "联村共建",
+            "county_code": BAOFENG,
+            "lead_village_code": BAOFENG_VILLAGE,
+            "village_codes": ["410421101202"],
+            "industry": "食用菌",
+            "year": 2026,
+        },
+    ),
+    ("GET", "/village-groups"): Call(LIST, query={"region": BAOFENG}),
+    # Counts per county: for a foreign county the list of counts is empty.
+    ("GET", "/village-groups/summary"): Call(LIST, query={"region": BAOFENG}),
     # ---- supervision (issue 13)
     ("POST", "/tasks/import"): Call(
         ROLE, body=lambda f: {"file": SimpleUploadedFile("任务清单.xlsx", b"PK\x03\x04")}
@@ -652,6 +702,44 @@ def _foreign_programs(make_user: Callable[..., Any], home: Any) -> dict[str, int
         "worker": worker.pk,
         "school": school.pk,
         "course": course.pk,
+        **_foreign_assets(make_user, county, home),
+    }
+
+
+def _foreign_assets(make_user: Callable[..., Any], county: Any, home: Any) -> dict[str, int]:
+    """An asset of 宝丰县 with an income, a disposal request and a check round, and a group."""
+    from fangpin.programs import services as programs
+    from fangpin.programs import services_assets as assets
+
+    village = make_user("village", BAOFENG_VILLAGE, "baofeng-assets-village")
+    asset = programs.asset_create(
+        user=county,
+        name="宝丰冷库",
+        asset_class="operating",
+        value=1000,
+        village_code=BAOFENG_VILLAGE,
+    )
+    income = assets.asset_income_record(
+        user=county, asset_id=asset.pk, year=2026, amount=500, source="租金"
+    )
+    disposal = assets.asset_disposal_request(
+        user=village, asset_id=asset.pk, kind="scrap", reason="损毁", value=0
+    )
+    check_round = assets.check_round_create(user=county, year=2026, county_code=BAOFENG)
+    assets.village_group_create(
+        user=county,
+        name="宝丰联村",
+        county_code=BAOFENG,
+        lead_village_code=BAOFENG_VILLAGE,
+        village_codes=["410421101202"],
+        industry="食用菌",
+        year=2026,
+    )
+    return {
+        "asset": asset.pk,
+        "asset_income": income.pk,
+        "disposal": disposal.pk,
+        "check_round": check_round.pk,
     }
 
 

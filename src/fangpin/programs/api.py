@@ -25,6 +25,7 @@ from .models.assets import RIGHTS
 from .three_haves import evaluate
 
 router = Router(tags=["项目资金与产业就业"])
+router.add_router("", "fangpin.programs.api_assets.router")  # asset income, disposal, check, groups
 PAGE_SIZE = 50
 
 
@@ -389,8 +390,9 @@ def link_out(link: BenefitLink) -> dict[str, Any]:
     return {
         "id": link.pk,
         "household_id": link.household_id,
-        "entity_id": link.entity_id,
-        "entity_name": link.entity.name,
+        "entity_id": link.entity_id,  # null for a share of an asset's income
+        "entity_name": link.entity.name if link.entity else "",
+        "asset_income_id": link.asset_income_id,
         "kind": link.kind,
         "year": link.year,
         "amount": selectors.money(link.amount),

@@ -44,6 +44,7 @@ from .models import (
 )
 from .models.assets import RIGHTS
 from .seeding_employment import seed_employment
+from .seeding_assets import seed_asset_work
 from .services import linked_income
 
 # 一县一业 (DOMAIN §9), by county code.
@@ -99,6 +100,7 @@ def seed(*, rng: random.Random, households: QuerySet[Household], today: dt.date)
         _workshops(rng, counties, villages, today)
         _talents(rng, counties, villages)
         seed_employment(rng, counties, villages, today)
+        seed_asset_work(rng, counties, villages, today, _sync)
 
 
 def _funds_and_projects(

@@ -33,6 +33,7 @@ from .models import (
     Talent,
     Workshop,
 )
+from .selectors_assets import AssetWork, asset_work_figures
 from .three_haves import Shares, ThreeHaves, evaluate, region_shares, targets
 
 if TYPE_CHECKING:
@@ -232,6 +233,7 @@ class Panel:
     talents: int
     talents_returned: int
     three_haves: Shares
+    asset_work: AssetWork  # asset income distributed, disposals, yearly check, 联村共建
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -258,6 +260,7 @@ class Panel:
             "talents": self.talents,
             "talents_returned": self.talents_returned,
             "three_haves": self.three_haves.as_json(),
+            "asset_work": self.asset_work.as_json(),
         }
 
 
@@ -327,6 +330,7 @@ def panel_figures(where: Region, prefix: str, year: int, today: dt.date) -> Pane
         talents=talents.count(),
         talents_returned=talents.filter(returned=True).count(),
         three_haves=region_shares(prefix, today),
+        asset_work=asset_work_figures(prefix, year),
     )
 
 

@@ -29,6 +29,7 @@ from .models import (
 )
 from .models.assets import RIGHTS
 from .selectors import Panel, money
+from .tables_assets import asset_work_chart, asset_work_rows
 
 
 @dataclass
@@ -267,6 +268,7 @@ def panel_rows(p: Panel) -> list[tuple[str, str, Any]]:
         ("三有一持续", "三有", three["all_three"]),
         ("三有一持续", "三有一持续", three["sustained"]),
         ("三有一持续", "三有一持续占比", pct(p.three_haves.as_json()["sustained_share"])),
+        *asset_work_rows(p.asset_work),
     ]
 
 
@@ -301,7 +303,7 @@ def panel_charts(p: Panel) -> list[dict[str, Any]]:
     three = p.three_haves.as_json()
     names = ["有产业", "有就业", "有收入", "三有", "三有一持续"]
     keys = ["industry", "employment", "income", "all_three", "sustained"]
-    return [
+    charts = [
         {
             "key": "funds",
             "title": "衔接资金分级构成(元)",
@@ -336,3 +338,4 @@ def panel_charts(p: Panel) -> list[dict[str, Any]]:
             },
         },
     ]
+    return [*charts, asset_work_chart(p.asset_work)]

@@ -17,4 +17,5 @@ urlpatterns = [
     path("import/", imports.import_view, name="import"),
     path("import/<str:kind>/template.xlsx", imports.template_view, name="import_template"),
     path("", include("fangpin.programs.urls_employment")),
+    path("", include("fangpin.programs.urls_assets")),  # asset work and the create forms
 ]

@@ -63,7 +63,18 @@ class BenefitLink(models.Model):
     household = models.ForeignKey(
         "registry.Household", on_delete=models.PROTECT, related_name="benefit_links"
     )
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="links")
+    # An asset's income shared out to households has no entity: it names the income instead.
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    asset_income = models.ForeignKey(
+        "programs.AssetIncome",
+        verbose_name="资产收益",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+    )
     kind = models.CharField("类型", max_length=16, choices=BenefitKind.choices)
     year = models.PositiveSmallIntegerField("年度")
     amount = models.DecimalField("金额(元)", max_digits=12, decimal_places=2)
