@@ -295,14 +295,15 @@ class _Reads:
         from django.db import connection
 
         from fangpin.core import idcrypt
+        from fangpin.registry.choices import Relation
 
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT h.head_name, h.number, p.id_number FROM registry_household h"
-                " JOIN registry_membership m ON m.household_id = h.id AND m.relation = 'head'"
+                " JOIN registry_membership m ON m.household_id = h.id AND m.relation = %s"
                 " JOIN registry_person p ON p.id = m.person_id"
                 " WHERE h.village_id LIKE %s ORDER BY md5(h.id::text) LIMIT %s",
-                [f"{prefix}%", count],
+                [str(Relation.HEAD), f"{prefix}%", count],
             )
             rows = cursor.fetchall()
             cursor.execute(
@@ -330,6 +331,9 @@ class _Reads:
         out: dict[str, dict[str, Any]] = {}
 
         def run(name: str, kind: str, calls: list[Any]) -> None:
+            if not calls:
+                out[name] = {"error": "no rows to sample at this size", "kind": kind}
+                return
             try:
                 for fn in calls[:WARM]:
                     fn()
