@@ -137,7 +137,5 @@ def _escaping_buffer(model: type[models.Model], rows: list[dict[str, Any]]) -> s
     fields = model._meta.concrete_fields
     names = [f.attname for f in fields]
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
-    lines = [
-        "\t".join([_text(row[n] if n in row else defaults[n]) for n in names]) for row in rows
-    ]
+    lines = ["\t".join([_text(row[n] if n in row else defaults[n]) for n in names]) for row in rows]
     return "\n".join(lines) + "\n"

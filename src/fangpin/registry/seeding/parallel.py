@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import queue
 import random
 import traceback
@@ -168,8 +169,9 @@ def _generate(
 ) -> None:
     """A generator process: batches in, (index, persons, buffers) out, until None."""
     state = _Slot(setting, slot)
+    parent = os.getppid()
     try:
-        while (batch := inbox.get()) is not None:
+        while (batch := _next_batch(inbox, parent)) is not None:
             try:
                 persons, buffers = state.buffers(batch)
             except BaseException:
@@ -178,6 +180,17 @@ def _generate(
             outbox.put((batch.index, persons, buffers))
     finally:
         connections.close_all()  # this process's own connection (for the stored-number check)
+
+
+def _next_batch(inbox: multiprocessing.Queue, parent: int) -> _Batch | None:
+    """The next batch, or None when told to stop or when the parent died without saying so
+    (killed): a generator never outlives the seeding it works for."""
+    while True:
+        try:
+            return inbox.get(timeout=_POLL_SECONDS)  # type: ignore[no-any-return]
+        except queue.Empty:
+            if os.getppid() != parent:
+                return None
 
 
 def run_parallel(setting: _Setting, plan: _Plan, on_batch: Callable[[int, int], None]) -> int:
