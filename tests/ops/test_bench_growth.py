@@ -6,7 +6,6 @@ import importlib
 import math
 
 import pytest
-
 from bench import growth
 
 
@@ -50,6 +49,7 @@ def test_the_power_fit_recovers_a_known_curve_and_extrapolates_it() -> None:
     rates = [3000 * (n / 1e6) ** -0.1 for n in sizes]
     a, b = growth.power_fit(sizes, rates)
     assert b == pytest.approx(-0.1)
+    assert a == pytest.approx(3000 * 1e6**0.1)
     assert growth.extrapolate(sizes, rates, 2e7) == pytest.approx(3000 * 20**-0.1)
     # A constant rate: 20M households at 2,000/s take 10,000 s.
     assert growth.seeding_seconds([1e6, 5e6], [2000, 2000], 2e7) == pytest.approx(10_000)
