@@ -81,3 +81,13 @@ def test_the_province_home_page_and_dashboard_drill_down_to_cities(make_user, tw
     dashboard = client.get("/dashboard/")
     assert dashboard.status_code == 200
     assert "郑州市" in dashboard.content.decode()
+
+
+def test_the_province_household_list_names_each_households_city(make_user, two_cities) -> None:
+    client = Client()
+    client.force_login(make_user("viewer", PROVINCE))
+    page = client.get("/households/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<th>市</th>" in text or ">市</th>" in text
+    assert "郑州市" in text and "平顶山市" in text
