@@ -43,7 +43,7 @@ from .names import FEMALE as FEMALE
 from .names import MALE as MALE
 from .names import SURNAMES as SURNAMES
 from .names import short_village_name as short_village_name
-from .parallel import _Plan, _Setting, reserve_keys, run_in_process, run_parallel
+from .parallel import SLOTS, _Plan, _Setting, reserve_keys, run_in_process, run_parallel
 from .writers import _Writer
 
 
@@ -66,10 +66,10 @@ def registry_seed(
 
     `regions` are codes of any level (province 410000, city, county, township or village);
     households are spread over the real villages under them, bigger villages getting more.
-    `processes` generator slots (default: one per core) build the batches; the result
-    depends on `random_seed`, `processes` and the registry already stored, not on timing.
-    On PostgreSQL, outside a caller's transaction, each slot is its own process; elsewhere
-    the slots take turns in this process and give the same rows.
+    On PostgreSQL, outside a caller's transaction, `processes` generator processes (default:
+    one per core) build the batches; elsewhere they are built in this process. The rows
+    depend on `random_seed` and the registry already stored only, not on the number of
+    processes or on timing (see `parallel`).
     """
     if households < 0:
         raise BadValue("农户数不能为负数", code="invalid_households")
@@ -80,14 +80,16 @@ def registry_seed(
     from ..models import Person
 
     started = time.perf_counter()
-    slots = processes if processes is not None else default_processes()
-    if slots < 1:
+    processes = processes if processes is not None else default_processes()
+    if processes < 1:
         raise BadValue("生成进程数必须为正数", code="invalid_processes")
     today = today or timezone.localdate()
     rng = random.Random(random_seed)
     villages = _prepare_villages(regions)
     line = monitoring_line(today.year) or Decimal(8300)
-    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block and slots > 1
+    parallel = (
+        connection.vendor == "postgresql" and not connection.in_atomic_block and processes > 1
+    )
     # The writer thread (overlapping writes with generation in this process) is for the
     # in-process path; generator processes are forked before any thread exists.
     writer = _Writer(threaded=not parallel)
@@ -95,7 +97,7 @@ def registry_seed(
         villages=villages,
         today=today,
         line=line,
-        slots=slots,
+        slots=SLOTS,
         # An empty registry has no stored number to collide with: skip the lookups.
         check_stored=Person.objects.exists(),
     )
@@ -104,7 +106,7 @@ def registry_seed(
     bar = tqdm(total=households, unit="户", file=sys.stderr, disable=not progress, desc="生成农户")
     try:
         if parallel:
-            persons = run_parallel(setting, plan, lambda n, _: bar.update(n))
+            persons = run_parallel(setting, plan, processes, lambda n, _: bar.update(n))
         else:
             persons = run_in_process(setting, plan, writer, lambda n, _: bar.update(n))
     finally:

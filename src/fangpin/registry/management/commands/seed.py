@@ -33,7 +33,7 @@ class Command(BaseCommand):
             "--processes",
             type=int,
             default=None,
-            help="生成进程数(默认每个 CPU 核一个;相同种子和进程数结果相同)",
+            help="生成进程数(默认每个 CPU 核一个;结果只取决于随机种子,与进程数无关)",
         )
         parser.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)
 
