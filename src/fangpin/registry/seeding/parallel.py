@@ -245,10 +245,10 @@ def run_parallel(
             pending += hand_out()
         index = 0
         while pending:
-            worker = owner(index)
+            source = owner(index)
             # Each process gets its batches in increasing order and answers in that order,
             # so the next answer in batch k's owner's outbox is batch k's.
-            index_, count, payload = _receive(outboxes[worker], workers[worker])
+            index_, count, payload = _receive(outboxes[source], workers[source])
             pending -= 1
             if count < 0:
                 raise RuntimeError(f"生成进程出错:\n{payload}")
