@@ -35,7 +35,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Fangpin 基准测试")
     parser.add_argument("--scale", choices=("small", "full"), default="full")
     parser.add_argument("--only", default=None, help="只运行一个基准,如 seed 或 bench_search")
+    parser.add_argument(
+        "--households-max",
+        type=int,
+        default=None,
+        help="增长曲线(bench_growth)的最大数据点,如 2000000",
+    )
+    parser.add_argument(
+        "--5m",
+        dest="five_million",
+        action="store_true",
+        help="增长曲线测到 500 万户(10 万、100 万、500 万三个点)",
+    )
     args = parser.parse_args(argv)
+    common.OPTIONS["households_max"] = 5_000_000 if args.five_million else args.households_max
     common.setup()
     common.print_header(args.scale)
     modules = _modules(args.only)

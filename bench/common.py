@@ -18,6 +18,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/fangpin_bench"
 # Households in the registry that the benchmarks measure on.
 SCALES = {"small": 50_000, "full": 1_000_000}
 SEED = 2026
+# Runner options beyond the scale that some benchmarks read (`--households-max`, `--5m`).
+OPTIONS: dict[str, Any] = {}
 
 
 def database_url() -> str:

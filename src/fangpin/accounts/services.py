@@ -33,7 +33,7 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.TOWNSHIP: {Level.TOWNSHIP},
     Role.VILLAGE: {Level.VILLAGE},
     Role.DEPARTMENT: {Level.CITY, Level.COUNTY},
-    Role.VIEWER: {Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE},
+    Role.VIEWER: {Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE},
 }
 
 

@@ -27,7 +27,12 @@ from .summary import Summary, SummaryQuery
 
 TREND_MONTHS = 12
 RED, BLUE, ORANGE, GREY = "#b3261e", "#2f6fb3", "#d9822b", "#8c959f"
-CHILD_NAMES = {Level.CITY: "县(市、区)", Level.COUNTY: "乡镇", Level.TOWNSHIP: "村"}
+CHILD_NAMES = {
+    Level.PROVINCE: "市",
+    Level.CITY: "县(市、区)",
+    Level.COUNTY: "乡镇",
+    Level.TOWNSHIP: "村",
+}
 
 
 @dataclass

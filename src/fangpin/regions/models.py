@@ -1,4 +1,4 @@
-"""The administrative tree 市 > 县 > 乡镇 > 村 with real 统计用区划代码, and grids."""
+"""The administrative tree 省 > 市 > 县 > 乡镇 > 村 with real 统计用区划代码, and grids."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.db import models
 
 
 class Level(models.TextChoices):
+    PROVINCE = "province", "省"
     CITY = "city", "市"
     COUNTY = "county", "县(市、区)"
     TOWNSHIP = "township", "乡镇(街道)"
@@ -13,18 +14,34 @@ class Level(models.TextChoices):
 
 
 # How many leading digits of the 12-digit code identify a region of each level.
-PREFIX_LENGTH = {Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+PREFIX_LENGTH = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+# The level below each one (the drill-down of dashboards and region pickers).
+CHILD_LEVEL = {
+    Level.PROVINCE: Level.CITY,
+    Level.CITY: Level.COUNTY,
+    Level.COUNTY: Level.TOWNSHIP,
+    Level.TOWNSHIP: Level.VILLAGE,
+}
 
 
 def canonical_code(raw: str) -> str:
-    """Accept 4104, 410400, 410400000000, 410421, 410421100, 410421100200 and the padded forms.
+    """Accept 41, 4104, 410400, 410400000000, 410421, 410421100, 410421100200 and the padded
+    forms.
 
-    Canonical codes follow the statistics bureau's usage: city and county 6 digits,
+    Canonical codes follow the statistics bureau's usage: province, city and county 6 digits,
     township 9, village 12.
     """
     code = raw.strip()
     if not code.isdigit():
         return code
+    if len(code) == 2:
+        return code + "0000"
     if len(code) == 4:
         return code + "00"
     if len(code) == 12 and code.endswith("000000"):

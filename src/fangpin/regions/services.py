@@ -1,4 +1,8 @@
-"""Load the bundled division tree (Henan, 统计用区划代码) into the Region table."""
+"""Load the bundled division tree (Henan, 统计用区划代码) into the Region table.
+
+The bundled file holds cities, counties, townships and villages; the province itself (河南省,
+410000) is added here as the root, the parent of every city.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from django.db import transaction
 from .models import PREFIX_LENGTH, Level, Region
 
 DIVISIONS_FILE = "henan-divisions.csv.gz"
-_ORDER = [Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+PROVINCE_CODE = "410000"
+PROVINCE_NAME = "河南省"
+_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
 
 
 def _rows() -> Iterator[dict[str, str]]:
@@ -25,14 +31,31 @@ def prefix_of(code: str, level: str) -> str:
     return code[: PREFIX_LENGTH[Level(level)]]
 
 
+def _province() -> Region:
+    prefix = PROVINCE_CODE[:2]
+    return Region(
+        code=PROVINCE_CODE,
+        name=PROVINCE_NAME,
+        level=Level.PROVINCE,
+        parent_id=None,
+        prefix=prefix,
+        prefix_code=prefix.ljust(12, "0"),
+    )
+
+
 def regions_load(*, city: str | None = "4104") -> int:
-    """Load (or refresh) the tree for one city, or for the whole province when city is None.
+    """Load (or refresh) the tree for one city, or for the whole province when city is None
+    (or the province's code, 41 / 410000). The province row is always loaded: it is the
+    parent of every city.
 
     Idempotent: codes already present are updated in place, nothing is deleted.
-    Returns the number of regions in the loaded subtree.
+    Returns the number of regions in the loaded subtree (the province row included).
     """
+    if city and city.strip()[:2] == PROVINCE_CODE[:2] and city.strip()[2:].strip("0") == "":
+        city = None  # 41, 410000, 410000000000: the whole province
     city_prefix = city[:4] if city else None
     wanted: dict[str, list[Region]] = {level: [] for level in _ORDER}
+    wanted[Level.PROVINCE].append(_province())
     for row in _rows():
         code = row["code"]
         if city_prefix and not code.startswith(city_prefix):
@@ -43,7 +66,7 @@ def regions_load(*, city: str | None = "4104") -> int:
                 code=code,
                 name=row["name"],
                 level=row["level"],
-                parent_id=row["parent"] or None,
+                parent_id=row["parent"] or PROVINCE_CODE,
                 prefix=prefix,
                 prefix_code=prefix.ljust(12, "0"),
             )

@@ -123,7 +123,13 @@ WARNING_SORTS = {
     "village": ("household__village_id", "deadline", "id"),
 }
 WARNING_SORT_CHOICES = (("", "核实时限最早"), ("newest", "最新"), ("village", "按村"))
-REGION_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
+REGION_HEADERS = {
+    2: ["市", "县(市、区)", "乡镇", "村"],
+    4: ["县(市、区)", "乡镇", "村"],
+    6: ["乡镇", "村"],
+    9: ["村"],
+    12: [],
+}
 
 
 @login_required

@@ -20,16 +20,10 @@ from django.db.models.functions import Substr
 
 from fangpin.accounts.models import User
 from fangpin.core.scoping import scoped
-from fangpin.regions.models import PREFIX_LENGTH, Level, Region
+from fangpin.regions.models import CHILD_LEVEL, PREFIX_LENGTH, Level, Region
 from fangpin.regions.selectors import region_children
 from fangpin.registry.models import Guarantee, Household
 from fangpin.registry.selectors import below_line, guarantee_problem_q
-
-_CHILD_LEVEL = {
-    Level.CITY: Level.COUNTY,
-    Level.COUNTY: Level.TOWNSHIP,
-    Level.TOWNSHIP: Level.VILLAGE,
-}
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class SubRegion:
 
 
 def _sub_regions(user: User, region: Region) -> list[SubRegion]:
-    child_level = _CHILD_LEVEL.get(Level(region.level))
+    child_level = CHILD_LEVEL.get(Level(region.level))
     if child_level is None:
         return []
     width = PREFIX_LENGTH[child_level]

@@ -140,7 +140,13 @@ def _returned(user: User, today: dt.date) -> tuple[int, list[Returned]]:
 
 # The dashboard's 纳入监测户数: every case that reached county approval.
 STATE_GROUPS = {"identified": ",".join(sorted(IDENTIFIED_STATES))}
-REGION_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
+REGION_HEADERS = {
+    2: ["市", "县(市、区)", "乡镇", "村"],
+    4: ["县(市、区)", "乡镇", "村"],
+    6: ["乡镇", "村"],
+    9: ["村"],
+    12: [],
+}
 CASE_SORTS = {
     "discovered": ("-discovered_on", "-id"),
     "village": ("village_id", "deadline", "id"),

@@ -53,18 +53,22 @@ class _Village:
 
 
 def _villages(regions: Sequence[str]) -> list[Region]:
-    """The village-level regions under the given codes; rural villages (村委会, 2xx/3xx) first.
+    """The village-level regions under the given codes (any level); rural villages (村委会,
+    2xx/3xx) only, where there are any.
 
     Loads the bundled division tree when a code is not there yet.
     """
     chosen: list[Region] = []
     for raw in regions:
         code = canonical_code(raw)
-        base = Region.objects.filter(level=Level.VILLAGE, code__startswith=code).order_by("code")
-        if not base.exists():
+        if not Region.objects.filter(code=code).exists():
             # Not in the bundled data either: reported just below.
             with contextlib.suppress(BadValue):
                 regions_load(city=code[:4])
+        region = Region.objects.filter(code=code).first()
+        # A province or city code ends in zeros that its villages' codes do not share.
+        prefix = region.prefix if region is not None else code
+        base = Region.objects.filter(level=Level.VILLAGE, code__startswith=prefix).order_by("code")
         found = list(base)
         if not found:
             raise BadValue(f"区划 {raw} 下没有村级区划,无法生成农户", code="unknown_region")

@@ -35,24 +35,30 @@ class _IdNumbers:
 
     For each (county, birth date) sequences are taken one after another from a deterministic
     offset (not at 001, which would look made up). Odd sequences are men, even ones women.
+    Generators that run side by side (`slots` of them, this one `slot`) own disjoint pairs
+    of sequences (pair j = sequences 2j and 2j+1 belongs to slot j mod slots), so that they
+    never hand out the same number without talking to each other.
     Stored numbers are encrypted, so they cannot be scanned by prefix: a batch's numbers are
     checked against the stored ones by hash (`stored`), and the caller takes the next
     sequence for those already used, until none is (repeated runs with any seed stay unique).
     """
 
-    def __init__(self) -> None:
-        self.next: dict[str, int] = {}
+    def __init__(self, slot: int = 0, slots: int = 1) -> None:
+        self.slot = slot
+        self.slots = slots
+        self.next: dict[tuple[str, str], int] = {}
 
     def take(self, county: str, birth: dt.date, sex: str) -> tuple[str, dt.date]:
+        male = sex == MALE
         while True:
             key = f"{county}{birth:%Y%m%d}"
-            seq = self.next.get(key)
-            if seq is None:
-                seq = zlib.crc32(key.encode()) % 300 + 10
-            if (seq % 2 == 1) != (sex == MALE):
-                seq += 1
+            pair = self.next.get((key, sex))
+            if pair is None:
+                start = (zlib.crc32(key.encode()) % 300 + 10) // 2
+                pair = start + (self.slot - start) % self.slots
+            seq = 2 * pair + male
             if seq <= 999:
-                self.next[key] = seq + 1
+                self.next[(key, sex)] = pair + self.slots
                 return idcard.make(county, birth, seq), birth
             # This birthday is full in this county: the day before is as believable (and
             # never lies in the future).

@@ -10,11 +10,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fangpin.core import idcrypt
-from fangpin.core.errors import BadValue
 
 from ..models import Guarantee, Household, IncomeRecord, Membership, Person
 from .circumstances import _CAN_WORK, _SERIOUS, _Member
-from .households import MAX_HOUSEHOLD_SEQUENCE, REGISTRY_START, _Village
+from .households import REGISTRY_START, _Village
 from .people import _Generator, _IdNumbers
 
 _Tables = list[tuple[type[models.Model], list[dict[str, Any]]]]
@@ -24,7 +23,7 @@ _PREPARED_TYPES = frozenset({"DateField", "DateTimeField", "DecimalField"})
 class _Writer:
     """Writes rows as dicts keyed by attribute name: COPY on PostgreSQL, executemany elsewhere."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, threaded: bool = True) -> None:
         self.postgres = connection.vendor == "postgresql"
         # On PostgreSQL, outside a caller's transaction, a second thread (with its own
         # connection) writes batch N while this one builds batch N+1: COPY waits on the
@@ -33,7 +32,7 @@ class _Writer:
         self._queue: queue.Queue[_Tables | None] | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        if self.postgres and not connection.in_atomic_block:
+        if threaded and self.postgres and not connection.in_atomic_block:
             self._queue = queue.Queue(maxsize=2)
             self._thread = threading.Thread(target=self._run, name="seed-writer", daemon=True)
             self._thread.start()
@@ -73,20 +72,23 @@ class _Writer:
             for model, rows in tables:
                 self.write(model, rows)
 
-    def reserve_ids(self, model: type[models.Model], count: int) -> list[int]:
-        if count == 0:
-            return []
+    def reserve_block(self, model: type[models.Model], count: int) -> int:
+        """The first of `count` consecutive primary keys that nothing else will use."""
         table = model._meta.db_table
         with connection.cursor() as cursor:
             if self.postgres:
+                # One statement moves the sequence past the whole block. A row inserted by
+                # someone else in the instant between nextval and setval could take a key
+                # inside it (the COPY would then fail, not corrupt): seeding is a set-up
+                # step, not something run beside live data entry.
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, count],
+                    "SELECT setval(seq, nextval(seq) + %s - 1) FROM "
+                    "(SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) s",
+                    [max(count, 1), table],
                 )
-                return [row[0] for row in cursor.fetchall()]
+                return int(cursor.fetchone()[0]) - max(count, 1) + 1
             cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-            start = int(cursor.fetchone()[0]) + 1
-        return list(range(start, start + count))
+            return int(cursor.fetchone()[0]) + 1
 
     def write(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -120,11 +122,16 @@ class _Writer:
 
 
 def _settle_ids(
-    ids: _IdNumbers, person_rows: list[dict[str, Any]], membership_rows: list[dict[str, Any]]
+    ids: _IdNumbers,
+    person_rows: list[dict[str, Any]],
+    membership_rows: list[dict[str, Any]],
+    *,
+    check_stored: bool = True,
 ) -> None:
     """Give the persons whose number is already stored the next free one, then store each
-    number as the registry does (encrypted, with its lookup hash)."""
-    pending = list(zip(person_rows, membership_rows, strict=True))
+    number as the registry does (encrypted, with its lookup hash). `check_stored` is off
+    only when the registry held no person when seeding began (nothing to collide with)."""
+    pending = list(zip(person_rows, membership_rows, strict=True)) if check_stored else []
     while pending:
         taken = ids.stored([person["id_number"] for person, _ in pending])
         pending = [(p, m) for p, m in pending if p["id_number"] in taken]
@@ -134,42 +141,46 @@ def _settle_ids(
             person["birth_date"] = birth
             membership["started_on"] = max(birth, REGISTRY_START)
     key = idcrypt.lookup_key()
-    for person in person_rows:
+    sealed = idcrypt.encrypt_many([person["id_number"] for person in person_rows])
+    for person, stored in zip(person_rows, sealed, strict=True):
         person["id_hash"] = idcrypt.digest(person["id_number"], key)
-        person["id_number"] = idcrypt.encrypt(person["id_number"])
+        person["id_number"] = stored
+
+
+class _Ids:
+    """Primary keys for one batch, from blocks reserved up front (see `_id_blocks`)."""
+
+    def __init__(self, starts: dict[type[models.Model], int]) -> None:
+        self.starts = dict(starts)
+
+    def take(self, model: type[models.Model], count: int) -> list[int]:
+        first = self.starts[model]
+        self.starts[model] = first + count
+        return list(range(first, first + count))
 
 
 def _build_batch(
-    writer: _Writer,
     generator: _Generator,
     ids: _IdNumbers,
     villages: list[_Village],
-    picks: list[int],
+    picks: list[tuple[int, str]],
+    keys: _Ids,
+    check_stored: bool = True,
 ) -> _Tables:
+    """The rows of one batch: `picks` are (village index, household number) pairs."""
     rng = generator.rng
     now = timezone.now()
     families: list[tuple[_Village, str, list[_Member]]] = []
-    for index in picks:
+    for index, number in picks:
         village = villages[index]
-        # A full village (9999 households) sends the household to the next one with room.
-        tries = 0
-        while village.next_number > MAX_HOUSEHOLD_SEQUENCE and tries < len(villages):
-            index = (index + 1) % len(villages)
-            village = villages[index]
-            tries += 1
-        if village.next_number > MAX_HOUSEHOLD_SEQUENCE:
-            raise BadValue("所选区划的户编号已用尽", code="household_numbers_exhausted")
-        families.append(
-            (village, f"{village.code}{village.next_number:04d}", generator.family(village))
-        )
-        village.next_number += 1
+        families.append((village, number, generator.family(village)))
 
     member_total = sum(len(m) for _, _, m in families)
-    household_ids = writer.reserve_ids(Household, len(families))
-    person_ids = iter(writer.reserve_ids(Person, member_total))
-    membership_ids = iter(writer.reserve_ids(Membership, member_total))
-    income_ids = writer.reserve_ids(IncomeRecord, len(families))
-    guarantee_ids = writer.reserve_ids(Guarantee, len(families))
+    household_ids = keys.take(Household, len(families))
+    person_ids = iter(keys.take(Person, member_total))
+    membership_ids = iter(keys.take(Membership, member_total))
+    income_ids = keys.take(IncomeRecord, len(families))
+    guarantee_ids = keys.take(Guarantee, len(families))
 
     household_rows, person_rows, membership_rows, income_rows, guarantee_rows = (
         [],
@@ -239,7 +250,7 @@ def _build_batch(
         guarantee_rows.append(
             {"id": guarantee_ids[n], "household_id": household_id, **guarantee, "updated_at": now}
         )
-    _settle_ids(ids, person_rows, membership_rows)
+    _settle_ids(ids, person_rows, membership_rows, check_stored=check_stored)
     return [
         (Household, household_rows),
         (Person, person_rows),

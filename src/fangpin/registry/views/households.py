@@ -53,7 +53,13 @@ def _region_path(user: User, region: Region) -> list[Region]:
     return list(Region.objects.filter(prefix__in=prefixes).order_by("prefix"))
 
 
-_COLUMN_HEADERS = {4: ["县(市、区)", "乡镇", "村"], 6: ["乡镇", "村"], 9: ["村"], 12: []}
+_COLUMN_HEADERS = {
+    2: ["市", "县(市、区)", "乡镇", "村"],
+    4: ["县(市、区)", "乡镇", "村"],
+    6: ["乡镇", "村"],
+    9: ["村"],
+    12: [],
+}
 
 
 def _choice(request: HttpRequest, name: str, choices: Any) -> str:
