@@ -90,8 +90,9 @@ def after_q(order: Sequence[str], values: Sequence[Any]) -> Q:
     return bound & either
 
 
-def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
+def capped_count(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
     """(count, capped): at most `cap + 1` rows are read to say "more than cap"."""
+    cap = COUNT_CAP if cap is None else cap
     found = qs.order_by()[: cap + 1].count()
     return (cap, True) if found > cap else (found, False)
 
@@ -103,7 +104,7 @@ def keyset_page(
     size: int,
     cursor: str | None = None,
     page: int = 1,
-    count_cap: int = COUNT_CAP,
+    count_cap: int | None = None,
 ) -> Page[M]:
     """One page of `qs` in `order`: after `cursor` when given, else page number `page`
     (OFFSET, kept for the contract's `page=`). `next_cursor` is None on the last page."""

@@ -5,22 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0004_previous_case_a'),
-        ('regions', '0001_initial'),
-        ('registry', '0008_search_indexes'),
-        ('screening', '0004_warning_events_events'),
+        ("monitoring", "0004_previous_case_a"),
+        ("regions", "0001_initial"),
+        ("registry", "0008_search_indexes"),
+        ("screening", "0004_warning_events_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['deadline', 'id'], name='case_deadline_id'),
+            model_name="case",
+            index=models.Index(fields=["deadline", "id"], name="case_deadline_id"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['village', 'deadline', 'id'], name='case_village_deadline_id'),
+            model_name="case",
+            index=models.Index(
+                fields=["village", "deadline", "id"], name="case_village_deadline_id"
+            ),
         ),
     ]

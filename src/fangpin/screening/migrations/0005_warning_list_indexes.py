@@ -5,20 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_search_indexes'),
-        ('screening', '0004_warning_events_events'),
+        ("registry", "0008_search_indexes"),
+        ("screening", "0004_warning_events_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(fields=['deadline', 'id'], name='warning_deadline_id'),
+            model_name="warning",
+            index=models.Index(fields=["deadline", "id"], name="warning_deadline_id"),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(fields=['status', 'deadline', 'id'], name='warning_status_deadline_id'),
+            model_name="warning",
+            index=models.Index(
+                fields=["status", "deadline", "id"], name="warning_status_deadline_id"
+            ),
         ),
     ]
