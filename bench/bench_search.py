@@ -42,7 +42,7 @@ RAW = {
     "id_number": _SELECT + "WHERE h.village_id BETWEEN %s AND %s AND h.id IN ("
     "SELECT m.household_id FROM registry_person p "
     "JOIN registry_membership m ON m.person_id = p.id AND m.ended_on IS NULL "
-    "WHERE p.id_number = %s "
+    "WHERE p.id_hash = %s "
     "UNION SELECT id FROM registry_household WHERE number = %s)" + _ORDER,
     "name": _SELECT + "WHERE h.village_id BETWEEN %s AND %s AND h.id IN ("
     "SELECT id FROM registry_household WHERE head_name LIKE %s "
@@ -63,6 +63,8 @@ RAW["near_village"] = RAW["name"].replace(
 def _samples(rng: random.Random) -> list[tuple[str, str]]:
     from django.db import connection
 
+    from fangpin.registry.models import Person
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM registry_household")
         low, high = cursor.fetchone()
@@ -71,7 +73,7 @@ def _samples(rng: random.Random) -> list[tuple[str, str]]:
         while len(picks) < QUERIES:
             kind = kinds[len(picks) % 3]
             cursor.execute(
-                "SELECT h.number, h.head_name, p.id_number FROM registry_household h "
+                "SELECT h.number, h.head_name, p.id FROM registry_household h "
                 "JOIN registry_membership m ON m.household_id = h.id AND m.ended_on IS NULL "
                 "JOIN registry_person p ON p.id = m.person_id "
                 "WHERE h.id >= %s ORDER BY h.id LIMIT 7",
@@ -80,7 +82,9 @@ def _samples(rng: random.Random) -> list[tuple[str, str]]:
             rows = cursor.fetchall()
             if not rows:
                 continue
-            number, head, id_number = rng.choice(rows)
+            number, head, person_id = rng.choice(rows)
+            # Stored encrypted: read the number through the model (decrypted).
+            id_number = Person.objects.values_list("id_number", flat=True).get(pk=person_id)
             picks.append((kind, {"id_number": id_number, "name": head, "number": number}[kind]))
     return picks
 
@@ -99,7 +103,9 @@ def _common_names() -> list[str]:
 
 def _raw_params(kind: str, q: str, low: str, high: str, near: str = "") -> list[Any]:
     if kind == "id_number":
-        return [low, high, q, q, PAGE]
+        from fangpin.core import idcrypt
+
+        return [low, high, idcrypt.digest(q), q, PAGE]
     if kind in ("name", "common_name", "village_user"):
         return [low, high, q + "%", q, PAGE]
     if kind == "near_village":
