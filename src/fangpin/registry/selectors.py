@@ -225,10 +225,12 @@ def _search(qs: QuerySet[Household], q: str | None, user: User) -> QuerySet[Hous
         return qs.filter(number__startswith=text)
     # Names: evaluate the (small) member hit list first so the database sees two index
     # lookups OR-ed together rather than a subquery it would scan for.
+    # Only members inside the user's region: a common name has thousands of bearers in a
+    # city, and the cap must not cut off those of the user's own village.
     member_households = list(
-        Membership.objects.filter(person__name=text, ended_on__isnull=True).values_list(
-            "household_id", flat=True
-        )[:MEMBER_NAME_HIT_LIMIT]
+        scoped(Membership.objects.filter(person__name=text, ended_on__isnull=True), user)
+        .values_list("household_id", flat=True)
+        .order_by()[:MEMBER_NAME_HIT_LIMIT]
     )
     return qs.filter(Q(head_name__startswith=text) | Q(pk__in=member_households))
 
