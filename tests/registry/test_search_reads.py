@@ -183,3 +183,29 @@ def test_household_detail_reads_a_fixed_number_of_queries_whatever_the_members(
     with django_assert_num_queries(len(one)), django_assert_max_num_queries(12):
         body = client.api("GET", f"/households/{large.pk}").json()
     assert len(body["members"]) == 8
+
+
+def test_a_capped_member_name_search_still_finds_the_users_own_village(
+    api_as: Callable[..., ApiClient],
+    county_clerk: User,
+    make_user: Callable[..., User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fangpin.registry import selectors
+    from tests.registry.helpers import member
+
+    monkeypatch.setattr(selectors, "MEMBER_NAME_HIT_LIMIT", 1)
+    yexian = make_user("county", "410422")
+    make_household(yexian, YEXIAN_VILLAGE, members=1)  # created first: the lower ids
+    from fangpin.registry import services
+
+    for user, village in ((yexian, YEXIAN_VILLAGE), (county_clerk, BAOFENG_VILLAGE)):
+        services.household_create(
+            user=user,
+            village_code=village,
+            is_alleviated=False,
+            members=[member("户主", name="赵强"), member("之子", name="刘小伟")],
+        )
+    mine = api_as("village", BAOFENG_VILLAGE).api("GET", "/households?q=刘小伟").json()
+
+    assert [item["village_code"] for item in mine["items"]] == [BAOFENG_VILLAGE]
