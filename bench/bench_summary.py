@@ -7,7 +7,9 @@ counters rebuilt from them (`dashboard.counters.counters_rebuild`, timed and sho
 of the request).
 
 Measured: `dashboard.summary.SummaryQuery(region=<city>).calculate()` — what the endpoint and
-`fangpin stats` run — median and p95 of 30 runs.
+`fangpin stats` run — median and p95 of 30 runs; then the same at every level below (the
+county, township and village with the most cases; the province too once its region exists),
+each against the city's plain COUNT (target: every summary ≤ 50 ms at any level).
 
 Baselines, same run, same data:
 - plain COUNT: `SELECT count(*) FROM registry_membership WHERE ended_on IS NULL` — counting
@@ -191,3 +193,32 @@ def _measure(scale: str) -> None:
         print(
             f"  {label:<44} {ms:7.2f} ms {common.p95_ms(samples):7.2f} ms  {common.ratio(s_ms, ms)}"
         )
+    _levels(plain_t)
+
+
+def _levels(plain_t: list[float]) -> None:
+    """The summary at each level: province (if loaded), city, and the county, township and
+    village holding the most cases (prefix-generic: the cuts of 统计用区划代码)."""
+    from django.db import connection
+
+    from fangpin.dashboard.summary import SummaryQuery
+    from fangpin.regions.models import Region
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT village_id FROM monitoring_case GROUP BY village_id "
+            "ORDER BY count(*) DESC, village_id LIMIT 1"
+        )
+        village = cursor.fetchone()[0]
+    prefixes = [village[:2], village[:4], village[:6], village[:9], village]
+    regions = [r for p in prefixes for r in Region.objects.filter(prefix=p)[:1]]
+    base = common.median_ms(plain_t)
+    print(f"  {'level':<44} {'median':>10} {'p95':>10}  ÷ plain COUNT")
+    for region in regions:
+        query = SummaryQuery(region=region, today=dt.date.today())
+        query.calculate()
+        samples = [common.timed(query.calculate) for _ in range(RUNS)]
+        ms = common.median_ms(samples)
+        label = f"summary {region.level} {region.code} {region.name}"[:44]
+        p95 = common.p95_ms(samples)
+        print(f"  {label:<44} {ms:7.2f} ms {p95:7.2f} ms  {common.ratio(ms, base)}")

@@ -174,7 +174,14 @@ def test_household_list_filters_by_region_and_ignores_foreign_regions(api_as, ma
     town = client.api("GET", f"/households?region={BAOFENG_TOWN}").json()
     assert town["count"] == 1
     foreign = client.api("GET", f"/households?region={YEXIAN_VILLAGE}").json()
-    assert foreign == {"items": [], "count": 0, "page": 1, "page_size": 20}
+    assert foreign == {
+        "items": [],
+        "count": 0,
+        "count_capped": False,
+        "page": 1,
+        "page_size": 20,
+        "next_cursor": None,
+    }
     city = api_as("city", CITY).api("GET", "/households").json()
     assert city["count"] == 2
 

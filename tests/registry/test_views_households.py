@@ -170,6 +170,28 @@ def test_list_pages_by_twenty_and_shows_the_count(
     assert "下一页" in first and "上一页" in second
 
 
+def test_next_page_link_carries_a_cursor_and_follows_on_without_repeats(
+    browser: Callable[..., Client], clerk: User
+) -> None:
+    for i in range(45):
+        make_household(clerk, BAOFENG_VILLAGE, members=1, head_name=f"户主{i:02d}")
+    client = browser("village", BAOFENG_VILLAGE)
+
+    shown: list[str] = []
+    url = LIST
+    for number in (1, 2, 3):
+        html = client.get(url).content.decode()
+        shown += re.findall(r"户主\d\d", html)
+        link = re.search(r'href="([^"]*cursor=[^"]*)">下一页', html)
+        if number < 3:
+            assert link is not None and f"第 {number}/3 页" in html
+            url = LIST + link.group(1).replace("&amp;", "&")
+        else:
+            assert link is None and "上一页" in html
+
+    assert shown == [f"户主{i:02d}" for i in range(45)]
+
+
 def test_viewer_sees_masked_id_numbers_and_phones_village_user_sees_them_in_full(
     browser: Callable[..., Client], clerk: User
 ) -> None:

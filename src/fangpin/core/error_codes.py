@@ -27,6 +27,8 @@ class CoreErrorCode(enum.StrEnum):
     FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
     UNREADABLE_FILE = "unreadable_file"
     UNSUPPORTED_FORMAT = "unsupported_format"
+    # Keyset pagination (core.keyset): a cursor that is not one the list handed out.
+    INVALID_CURSOR = "invalid_cursor"
     # Input refused at the edge (web.input_guard) and answers of last resort (web.errors).
     BAD_INPUT = "bad_input"
     PAYLOAD_TOO_LARGE = "payload_too_large"

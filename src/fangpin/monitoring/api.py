@@ -18,6 +18,7 @@ from fangpin.core import idcrypt
 from fangpin.core.errors import BadValue, NotFound
 from fangpin.core.files.download import file_download
 from fangpin.core.idcard import mask
+from fangpin.core.keyset import keyset_page
 from fangpin.core.scoping import get_scoped
 from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
@@ -38,6 +39,7 @@ from .schemas import (
     PlanIn,
     PlanOut,
 )
+from .selectors import CASE_ORDER
 
 cases_router = Router(tags=["监测帮扶"])
 
@@ -204,6 +206,7 @@ def case_list(
     q: str | None = None,
     category: str | None = None,
     risk: str | None = None,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     user = request.auth
     qs = selectors.case_list(
@@ -215,10 +218,14 @@ def case_list(
         category=category,
         risk=risk,
     )
-    page = min(max(page, 1), 100_000)  # a huge page number would overflow the SQL OFFSET
-    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    found = keyset_page(qs, CASE_ORDER, size=PAGE_SIZE, cursor=cursor, page=page)
     today = clock.today()
-    return {"items": [_item(c, user, today) for c in rows], "count": qs.count()}
+    return {
+        "items": [_item(c, user, today) for c in found.rows],
+        "count": found.count,
+        "count_capped": found.count_capped,
+        "next_cursor": found.next_cursor,
+    }
 
 
 @cases_router.get("/{case_id}", response=CaseOut, summary="监测对象详情与办理记录")

@@ -180,6 +180,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["village", "state"], name="case_village_state"),
             models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            # The case list's keyset order (deadline, id), city-wide and inside a village.
+            models.Index(fields=["deadline", "id"], name="case_deadline_id"),
+            models.Index(fields=["village", "deadline", "id"], name="case_village_deadline_id"),
         ]
 
     def __str__(self) -> str:

@@ -239,7 +239,11 @@ class CaseItemOut(Schema):
 
 class CaseListOut(Schema):
     items: list[CaseItemOut]
-    count: int
+    count: int = Field(description="符合条件的数量;超过 10000 时为 10000,且 count_capped 为 true")
+    count_capped: bool = Field(False, description="count 是否为上限值(实际更多)")
+    next_cursor: str | None = Field(
+        None, description="下一页的游标(作为 cursor= 传回,按时限、编号顺序);最后一页为 null"
+    )
 
 
 class FieldOut(Schema):

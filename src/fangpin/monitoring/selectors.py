@@ -59,6 +59,10 @@ def _require_reader(user: User) -> None:
         raise Forbidden("行业部门账号只能上传数据,无权查看监测案件")
 
 
+# The case list's order; indexes case_deadline_id and case_village_deadline_id follow it.
+CASE_ORDER = ("deadline", "id")
+
+
 def case_list(
     *,
     user: User,
@@ -95,7 +99,7 @@ def case_list(
     if overdue is not None:
         late = overdue_q(clock.today())
         qs = qs.filter(late) if overdue else qs.exclude(late)
-    return qs.select_related("household", "village").order_by("deadline", "id")
+    return qs.select_related("household", "village").order_by(*CASE_ORDER)
 
 
 def case_get(*, user: User, case_id: int) -> Case:

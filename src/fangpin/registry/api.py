@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from fangpin.auth import AuthedRequest
+from fangpin.core.keyset import MAX_PAGE
 
 from . import selectors, services
 from .schemas import (
@@ -35,6 +36,14 @@ class ListQuery(Schema):
     region: str | None = None
     q: str | None = None
     page: int = 1
+    cursor: str | None = Field(
+        None, max_length=512, description="上一页返回的 next_cursor;给出时忽略 page"
+    )
+    near: str | None = Field(
+        None,
+        max_length=12,
+        description="按姓名查询时,此村(或乡镇)的农户排在前面,其次同乡镇、同县……",
+    )
     # Extra filters (the pages' too): unknown values are ignored.
     category: str | None = None
     status: str | None = None
@@ -58,8 +67,13 @@ def household_create(request: AuthedRequest, body: HouseholdIn) -> Status[dict[s
 
 @router.get("", response=HouseholdPage, summary="农户列表(按区划、姓名、身份证号或户编号查询)")
 def household_list(request: AuthedRequest, filters: Query[ListQuery]) -> dict[str, Any]:
-    qs = selectors.household_list(
+    page = min(max(filters.page, 1), MAX_PAGE)
+    found = selectors.household_page(
         user=request.auth,
+        size=PAGE_SIZE,
+        cursor=filters.cursor,
+        page=page,
+        near=filters.near,
         region=filters.region,
         q=filters.q,
         category=filters.category,
@@ -68,15 +82,14 @@ def household_list(request: AuthedRequest, filters: Query[ListQuery]) -> dict[st
         attention=filters.attention,
         sort=filters.sort,
     )
-    page = min(max(filters.page, 1), 100_000)  # a huge page number would overflow the SQL OFFSET
-    start = (page - 1) * PAGE_SIZE
     personal = request.auth.sees_personal_data
-    rows = list(qs[start : start + PAGE_SIZE])
     return {
-        "items": [household_item(h, personal) for h in rows],
-        "count": qs.count(),
+        "items": [household_item(h, personal) for h in found.rows],
+        "count": found.count,
+        "count_capped": found.count_capped,
         "page": page,
         "page_size": PAGE_SIZE,
+        "next_cursor": found.next_cursor,
     }
 
 

@@ -56,9 +56,15 @@ class HouseholdItem(Schema):
 
 class HouseholdPage(Schema):
     items: list[HouseholdItem]
-    count: int
+    count: int = Field(
+        description="符合条件的农户数;超过 10000 时为 10000,且 count_capped 为 true(不逐一计数)"
+    )
+    count_capped: bool = Field(False, description="count 是否为上限值(实际更多)")
     page: int
     page_size: int
+    next_cursor: str | None = Field(
+        None, description="下一页的游标(作为 cursor= 传回);最后一页为 null"
+    )
 
 
 class MemberOut(Schema):

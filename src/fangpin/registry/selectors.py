@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, IntegerField, Max, Model, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from fangpin.core import idcard
-from fangpin.core.scoping import get_scoped, region_q, scoped
+from fangpin.core.keyset import Page, keyset_page
+from fangpin.core.scoping import covers, get_scoped, region_q, scoped
 from fangpin.regions.selectors import region_prefix, scoped_in_region
 
 from .attention import Attention
@@ -49,6 +51,11 @@ SORTS = {
     "-number": ("-number",),
 }
 SORT_CHOICES = (("village", "按村、户编号"), ("number", "按户编号"), ("head", "按户主姓名"))
+DEFAULT_ORDER = ("village_id", "number")
+# A name search near a village ranks its matches: that village, then its township, county,
+# city, province (the prefix lengths of 统计用区划代码), then everything else.
+NEAR_PREFIX_LENGTHS = (12, 9, 6, 4, 2)
+RANKED_ORDER = ("nearness", "village_id", "number")
 
 
 def guarantee_problem_q(prefix: str = "") -> Q:
@@ -111,6 +118,47 @@ def register_status_filter(status_filter: StatusFilter) -> None:
 
 def status_choices() -> tuple[tuple[str, str], ...]:
     return _status_filters[0].choices if _status_filters else ()
+
+
+def household_page(
+    *,
+    user: User,
+    size: int,
+    cursor: str | None = None,
+    page: int = 1,
+    near: str | None = None,
+    **filters: Any,
+) -> Page[Household]:
+    """One page of household_list(**filters), by keyset `cursor` (or page number), with the
+    count capped (core.keyset). A name search with `near` (a village inside the user's
+    region) lists that village's matches first, then its township's, county's ...; every
+    other list keeps its sort, ending in the unique 户编号."""
+    qs = household_list(user=user, **filters)
+    order: tuple[str, ...] = SORTS.get(filters.get("sort") or "", DEFAULT_ORDER)
+    ranked = nearness(qs, user, near) if is_name_query(filters.get("q")) else None
+    if ranked is not None:
+        qs, order = ranked, RANKED_ORDER
+    return keyset_page(qs, order, size=size, cursor=cursor, page=page)
+
+
+def is_name_query(q: str | None) -> bool:
+    text = idcard.clean(q) if q else ""
+    return bool(text) and not _ID_SHAPE.match(text) and not _NUMBER_SHAPE.match(text)
+
+
+def nearness(qs: QuerySet[Household], user: User, near: str | None) -> QuerySet[Household] | None:
+    """`qs` annotated with `nearness` (0 = in the village `near`, 1 = its township, ...), or
+    None when `near` is not a region the user may see (then the list keeps its plain order)."""
+    prefix = region_prefix(near) if near else None
+    if prefix is None or not covers(user, prefix):
+        return None
+    cuts = [n for n in NEAR_PREFIX_LENGTHS if n <= len(prefix)]
+    whens = [
+        When(region_q("village_id", prefix[:n]), then=Value(rank)) for rank, n in enumerate(cuts)
+    ]
+    return qs.annotate(
+        nearness=SqlCase(*whens, default=Value(len(cuts)), output_field=IntegerField())
+    )
 
 
 def household_list(
@@ -177,10 +225,12 @@ def _search(qs: QuerySet[Household], q: str | None, user: User) -> QuerySet[Hous
         return qs.filter(number__startswith=text)
     # Names: evaluate the (small) member hit list first so the database sees two index
     # lookups OR-ed together rather than a subquery it would scan for.
+    # Only members inside the user's region: a common name has thousands of bearers in a
+    # city, and the cap must not cut off those of the user's own village.
     member_households = list(
-        Membership.objects.filter(person__name=text, ended_on__isnull=True).values_list(
-            "household_id", flat=True
-        )[:MEMBER_NAME_HIT_LIMIT]
+        scoped(Membership.objects.filter(person__name=text, ended_on__isnull=True), user)
+        .values_list("household_id", flat=True)
+        .order_by()[:MEMBER_NAME_HIT_LIMIT]
     )
     return qs.filter(Q(head_name__startswith=text) | Q(pk__in=member_households))
 

@@ -15,10 +15,12 @@ from fangpin.auth import AuthedRequest
 from fangpin.core.bounds import LongText, Text16
 from fangpin.core.errors import BadValue, Forbidden
 from fangpin.core.idcard import mask
+from fangpin.core.keyset import keyset_page
 
 from . import selectors, services
 from .models import Batch, Warning
 from .rules import rule_labels
+from .selectors import WARNING_ORDER
 
 warnings_router = Router(tags=["预警"])
 batches_router = Router(tags=["部门筛查"])
@@ -90,7 +92,11 @@ class WarningOut(Schema):
 
 class WarningListOut(Schema):
     items: list[WarningOut]
-    count: int
+    count: int = Field(description="符合条件的数量;超过 10000 时为 10000,且 count_capped 为 true")
+    count_capped: bool = Field(False, description="count 是否为上限值(实际更多)")
+    next_cursor: str | None = Field(
+        None, description="下一页的游标(作为 cursor= 传回,按时限、编号顺序);最后一页为 null"
+    )
 
 
 class WarningActionIn(Schema):
@@ -211,6 +217,7 @@ def warning_index(
     overdue: bool | None = None,
     batch: int | None = None,
     page: int = 1,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     """Warnings in the user's region, with response deadline and overdue flag."""
     _require_reader(request.auth)
@@ -223,9 +230,13 @@ def warning_index(
         today=today,
         batch=batch,
     ).prefetch_related("cases")
-    start = (min(max(page, 1), 100_000) - 1) * PAGE_SIZE  # no SQL OFFSET overflow
-    items = [warning_out(w, request.auth, today) for w in qs[start : start + PAGE_SIZE]]
-    return {"items": items, "count": qs.count()}
+    found = keyset_page(qs, WARNING_ORDER, size=PAGE_SIZE, cursor=cursor, page=page)
+    return {
+        "items": [warning_out(w, request.auth, today) for w in found.rows],
+        "count": found.count,
+        "count_capped": found.count_capped,
+        "next_cursor": found.next_cursor,
+    }
 
 
 @warnings_router.get("/{warning_id}", response=WarningOut)

@@ -121,6 +121,11 @@ class Warning(models.Model):
                 name="warning_one_per_household_event",
             )
         ]
+        indexes = [
+            # The warning list's keyset order (deadline, id), with and without `status`.
+            models.Index(fields=["deadline", "id"], name="warning_deadline_id"),
+            models.Index(fields=["status", "deadline", "id"], name="warning_status_deadline_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.household_id}"

@@ -28,6 +28,11 @@ def batch_get(*, user: User, batch_id: int) -> Batch:
     return get_scoped(_own(Batch.objects.select_related("region"), user), user, pk=batch_id)
 
 
+# The warning list's order; indexes warning_deadline_id and warning_status_deadline_id
+# follow it.
+WARNING_ORDER = ("deadline", "id")
+
+
 def warning_list(
     *,
     user: User,

@@ -242,6 +242,24 @@ def test_coverage_lists_the_alleviated_and_monitored_households_not_visited(cler
     assert outsider.api("GET", "/visits/coverage", {"region": BAOFENG}).json()["households"] == 0
 
 
+def test_coverage_names_at_most_the_limit_longest_unvisited_first_and_counts_them_all(
+    clerk, home, monkeypatch
+):
+    from fangpin.villages import api_field
+
+    monkeypatch.setattr(api_field, "NOT_VISITED_LIMIT", 2)
+    others = [make_household(clerk, BAOFENG_VILLAGE, is_alleviated=True) for _ in range(3)]
+    client = ApiClient(clerk)
+    old = (clock.today() - dt.timedelta(days=25)).isoformat()
+    visit = {"household_id": home.pk, "met": "户主", "visited_on": old}
+    assert client.api("POST", "/visits", visit).status_code == 201
+
+    body = client.api("GET", "/visits/coverage", {"region": BAOFENG_VILLAGE, "days": 20}).json()
+
+    assert body["households"] == 4 and body["visited"] == 0
+    assert [r["household_id"] for r in body["not_visited"]] == [others[0].pk, others[1].pk]
+
+
 # ------------------------------------------------------------------- public (no login)
 
 

@@ -10,8 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET
 from fangpin.accounts.models import User
 from fangpin.core import idcard
 from fangpin.core.errors import NotFound
+from fangpin.core.keyset import MAX_PAGE
 from fangpin.policy.services import monitoring_line
 from fangpin.regions.models import PREFIX_LENGTH, Region
 from fangpin.regions.selectors import region_children, region_columns, region_get
@@ -41,6 +41,13 @@ from .common import _household, _is_htmx, may_write
 
 PAGE_SIZE = 20
 T = TypeVar("T")
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
 
 
 def _region_path(user: User, region: Region) -> list[Region]:
@@ -101,27 +108,34 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "problem": _choice(request, "problem", selectors.PROBLEM_CHOICES),
         "sort": _choice(request, "sort", selectors.SORT_CHOICES),
     }
-    households = selectors.household_list(
+    number = _page_number(request.GET.get("page"))
+    found = selectors.household_page(
         user=user,
+        size=PAGE_SIZE,
+        cursor=request.GET.get("cursor") or None,
+        page=number,
+        near=request.GET.get("near") or None,
         region=region.code if code else None,
         q=q or None,
         attention=group or None,
         **{k: v or None for k, v in filters.items()},
-    ).prefetch_related(
+    )
+    households = found.rows
+    prefetch_related_objects(
+        households,
         Prefetch(
             "memberships",
             queryset=Membership.objects.filter(
                 ended_on__isnull=True, relation=Relation.HEAD
             ).select_related("person"),
             to_attr="current_heads",
-        )
+        ),
     )
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     full = user.sees_personal_data
-    rows = [_row(h, full) for h in page.object_list]
+    rows = [_row(h, full) for h in households]
     own = user.region_prefix or ""
-    columns = region_columns(above=own, villages=[h.village_id for h in page.object_list])
-    for row, h in zip(rows, page.object_list, strict=True):
+    columns = region_columns(above=own, villages=[h.village_id for h in households])
+    for row, h in zip(rows, households, strict=True):
         row["regions"] = columns.get(h.village_id, [])
     context = {
         "q": q,
@@ -136,7 +150,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "region": region,
         "region_path": _region_path(user, region),
         "children": list(region_children(user=user, code=region.code)),
-        "page": page,
+        # Pages go forward by cursor (下一页), back by number (上一页: an OFFSET only as deep
+        # as the user clicked); the total is capped, so the page count is shown below it.
+        "page": number,
+        "count": found.count,
+        "count_capped": found.count_capped,
+        "num_pages": None if found.count_capped else max(1, -(-found.count // PAGE_SIZE)),
+        "next_cursor": found.next_cursor,
         "rows": rows,
         "may_write": may_write(user),
     }

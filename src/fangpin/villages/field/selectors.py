@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from fangpin.accounts.models import User
 from fangpin.core import idcrypt
@@ -92,8 +92,9 @@ def coverage(
         last_visited_on=Max("visits__visited_on")
     )
     total = qs.count()
+    # Never visited first on every database (PostgreSQL sorts NULL last by default).
     missing = qs.filter(Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=since)).order_by(
-        "last_visited_on", "id"
+        F("last_visited_on").asc(nulls_first=True), "id"
     )
     rows = missing.values("id", "last_visited_on", "head_name", "village__name", "number")
     if limit is not None:

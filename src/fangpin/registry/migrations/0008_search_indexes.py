@@ -1,0 +1,39 @@
+"""Indexes for household search at a million households and more (issue 15).
+
+PostgreSQL only: `pg_trgm` GIN on registry_household.head_name, for name patterns (prefix,
+and any pattern of three characters or more) with selectivity estimates the planner can use
+for common names. The 户编号 and 户主 prefixes already have Django's `varchar_pattern_ops`
+B-trees (`*_like`), which answer `LIKE 'x%'` under a non-C collation. SQLite keeps its plain
+indexes.
+"""
+
+from django.db import migrations
+
+FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS household_head_trgm ON registry_household "
+    "USING gin (head_name gin_trgm_ops)",
+]
+BACKWARD = [
+    "DROP INDEX IF EXISTS household_head_trgm",
+]
+
+
+def _run(statements: list[str]):  # type: ignore[no-untyped-def]
+    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for sql in statements:
+            schema_editor.execute(sql)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("registry", "0006_income_links_d"),
+    ]
+
+    operations = [
+        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+    ]
