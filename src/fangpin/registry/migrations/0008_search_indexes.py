@@ -31,7 +31,7 @@ def _run(statements: list[str]):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0006_income_links_d"),
+        ("registry", "0007_person_employment"),
     ]
 
     operations = [
