@@ -116,9 +116,7 @@ class VisitCheck:
         )
 
 
-def visit_check(
-    answers: Iterable[tuple[str, int, bool]], stored: Iterable[int]
-) -> VisitCheck:
+def visit_check(answers: Iterable[tuple[str, int, bool]], stored: Iterable[int]) -> VisitCheck:
     """`answers`: (Idempotency-Key, visit id, replayed) of every 201; `stored`: visit ids."""
     result = VisitCheck()
     by_key: dict[str, int] = {}

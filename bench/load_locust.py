@@ -118,7 +118,9 @@ class FieldUser(FastHttpUser):
     # ---- writes
     def _post(self, name: str, path: str, body: dict[str, Any], key: str) -> tuple[int, Any, bool]:
         headers = {**self.api_headers, "Idempotency-Key": key}
-        with self.client.post(path, json=body, headers=headers, name=name, catch_response=True) as r:
+        with self.client.post(
+            path, json=body, headers=headers, name=name, catch_response=True
+        ) as r:
             replayed = (r.headers or {}).get("Idempotent-Replayed") == "true"
             ok = 200 <= r.status_code < 300
             if not ok:
@@ -148,7 +150,13 @@ class FieldUser(FastHttpUser):
             name = "case_action" if attempt == 0 else "case_action_retry"
             status, _, replayed = self._post(name, path, body, key)
             ACTIONS.append(
-                {"case": case_id, "action": action, "key": key, "status": status, "replayed": replayed}
+                {
+                    "case": case_id,
+                    "action": action,
+                    "key": key,
+                    "status": status,
+                    "replayed": replayed,
+                }
             )
         if action == "verify" and 200 <= status < 300:
             TO_DELIBERATE[village].append(case_id)
@@ -183,9 +191,7 @@ def run(plan_path: Path, result_path: Path) -> None:
         TO_DELIBERATE[village] = deque()
     # stop_timeout: a user finishes the request it is sending before it stops, so that every
     # action that reached the server has its answer recorded for the history check.
-    env = Environment(
-        user_classes=[FieldUser], host=PLAN["host"], events=events, stop_timeout=60
-    )
+    env = Environment(user_classes=[FieldUser], host=PLAN["host"], events=events, stop_timeout=60)
     runner = env.create_local_runner()
     started = time.perf_counter()
     runner.start(PLAN["users"], spawn_rate=PLAN["spawn_rate"])
