@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> None:
         from fangpin.web.secret_key import demo_secret_key_into_environment
 
         demo_secret_key_into_environment()
+    if args[:1] in (["serve"], ["demo"]) and "--no-serve" not in args:
+        _metrics_dir_prepare()
     if args and not args[0].startswith("-") and args[0] not in {"help", "version"}:
         # Django exits 1 for an unknown command; the contract reserves 1 for bad input and 2
         # for usage errors, and a misspelt command is a usage error.
@@ -29,6 +31,16 @@ def main(argv: list[str] | None = None) -> None:
             sys.stderr.write(f"未知命令:{args[0]}。运行 fangpin help 查看可用命令\n")
             sys.exit(2)
     execute_from_command_line(["fangpin", *args])
+
+
+def _metrics_dir_prepare() -> None:
+    """A fresh folder where the server's processes count their metrics (before any of them
+    imports prometheus-client); an operator's own PROMETHEUS_MULTIPROC_DIR is kept."""
+    from fangpin.core.metrics_dir import MULTIPROC_ENV, multiprocess_dir_prepare
+    from fangpin.datadir import data_dir
+
+    if not os.environ.get(MULTIPROC_ENV):
+        multiprocess_dir_prepare(data_dir())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -126,6 +127,16 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# A province: dashboards and summaries read a streaming replica (core.replica, web.replica).
+FANGPIN_READ_REPLICA = bool(os.environ.get("FANGPIN_READ_REPLICA_URL"))
+if FANGPIN_READ_REPLICA:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["FANGPIN_READ_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["fangpin.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -293,4 +304,21 @@ FANGPIN_WORKER_STOP_SECONDS = 10
 # machine, where its process cannot be looked up) is taken for dead.
 FANGPIN_RUNNER_HEARTBEAT_SECONDS = 15
 FANGPIN_RUNNER_STALE_SECONDS = 120
+# Prometheus metrics (web.metrics): every request counted by route (outermost middleware);
+# /metrics answers the networks in FANGPIN_METRICS_ALLOW (comma-separated CIDRs, direct
+# requests only, never through a proxy) or whoever presents FANGPIN_METRICS_TOKEN as a
+# bearer token; anyone else gets 404.
+MIDDLEWARE.insert(0, "fangpin.web.metrics.RequestMetricsMiddleware")
+MIDDLEWARE.append("fangpin.web.replica.ReplicaReadsMiddleware")
+FANGPIN_METRICS_ALLOW = [
+    cidr.strip()
+    for cidr in os.environ.get("FANGPIN_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
+    if cidr.strip()
+]
+for _cidr in FANGPIN_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _bad:
+        raise ImproperlyConfigured(f"FANGPIN_METRICS_ALLOW 中的网段无效:{_cidr}") from _bad
+FANGPIN_METRICS_TOKEN = os.environ.get("FANGPIN_METRICS_TOKEN", "")
 # --- end of operations block ---------------------------------------------------------------

@@ -3,7 +3,7 @@ included under their own namespace (`registry:` ...), which the menu (nav.py) na
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import health, password, profile, pwa, views
+from . import health, metrics, password, profile, pwa, views
 
 web_patterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -16,6 +16,7 @@ web_patterns: list[URLPattern | URLResolver] = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fangpin.accounts.models import Role, User
+from fangpin.core import metrics
 from fangpin.core.deadlines import add_working_days
 from fangpin.core.errors import BadValue, Conflict, Forbidden, NotFound
 from fangpin.core.scoping import covers, get_scoped
@@ -136,6 +137,7 @@ def case_create(
         )
         if previous_case is not None:
             _copy_evidence(previous_case, case)
+        transaction.on_commit(lambda: metrics.case_transition(action="report", to_state=case.state))
     return case
 
 
@@ -227,6 +229,8 @@ def case_act(
         case.version += 1
         case.save(update_fields=fields)
         _event(case=case, user=user, action=action, from_state=from_state, body=_jsonable(body))
+        to_state = case.state
+        transaction.on_commit(lambda: metrics.case_transition(action=action, to_state=to_state))
     return case
 
 

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
+from fangpin.core import metrics
 from fangpin.core.errors import Conflict
 
 from ..services import require_writer
@@ -67,6 +68,17 @@ def household_import(
     `user` None is the operator at the command line (whole registry); otherwise the user
     must be allowed to write and every village must lie in their region.
     """
+    result = _household_import(user=user, file=file, dry_run=dry_run)
+    outcome = "rejected" if result.problems else ("dry_run" if dry_run else "applied")
+    transaction.on_commit(
+        lambda: metrics.import_finished(kind="households", outcome=outcome, rows=result.rows)
+    )
+    return result
+
+
+def _household_import(
+    *, user: User | None, file: str | IO[bytes] | bytes | Any, dry_run: bool
+) -> ImportResult:
     if user is not None:
         require_writer(user)
     result = ImportResult(dry_run=dry_run)

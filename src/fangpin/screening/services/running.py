@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from fangpin.core import metrics
 from fangpin.core.errors import FangpinError
 from fangpin.core.files import private_tree
 from fangpin.core.idcard import mask
@@ -150,7 +151,11 @@ def _run(
             finished_at=timezone.now(),
         )
         batch.refresh_from_db()
+        metrics.screening_batch_finished(source=batch.source, status=batch.status, rows=0)
         return batch
+    metrics.screening_batch_finished(
+        source=batch.source, status=batch.status, rows=batch.rows_read or 0
+    )
     return batch
 
 
