@@ -131,7 +131,9 @@ def _inputs(con: duckdb.DuckDBPyConnection, job: Job) -> None:
             f"FROM read_parquet({_literal_path(job.raw)}, file_row_number = true)"
         )
     else:
-        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_literal_path(job.raw)})")
+        # A folder holds the batch in pieces (as on shared storage, see `synthetic`).
+        raw = job.raw / "*.parquet" if job.raw.is_dir() else job.raw
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_literal_path(raw)})")
     con.execute(
         "CREATE TEMP TABLE monitored AS SELECT household_id FROM "
         f"read_parquet({_literal_path(job.registry.monitored)})"
