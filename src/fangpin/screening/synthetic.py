@@ -36,6 +36,7 @@ _FIRST17 = (
 
 def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {threads}")
     return con

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -220,8 +219,3 @@ class SparkEngine:
             engine=self.name,
             timings=timings,
         )
-
-
-def local_path(uri: str) -> Path:
-    """A `file://` name as a path (for tests and the bench)."""
-    return Path(uri.removeprefix("file://"))
