@@ -112,6 +112,13 @@ def _vm_hwm_mib(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for {pid}")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used, from /proc/<pid>/stat: a per-core rate that
+    the machine's other load does not change, unlike the wall clock."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _child(contender: str, registry: Path, parts: Path, work: Path) -> None:
     sys.path.insert(0, str(common.ROOT / "src"))
     shutil.rmtree(work, ignore_errors=True)
@@ -134,9 +141,11 @@ def _child(contender: str, registry: Path, parts: Path, work: Path) -> None:
         for path in (*job.registry.person_parts, job.registry.monitored):
             storage.put(path, "registry")
     engine = engine_get(contender)
+    cpu_before = _cpu_seconds(pid)
     started = time.perf_counter()
     result = engine.run(job, lambda _p, _s: None)
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds(pid) - cpu_before
     hits = dict.fromkeys(RULES.values(), 0)
     for found in result.rule_hits:
         hits[RULES[found.rule.name]] += len(found)
@@ -149,6 +158,7 @@ def _child(contender: str, registry: Path, parts: Path, work: Path) -> None:
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": cpu,
                 "peak_mib": peak,
                 "rows_read": result.rows_read,
                 "rows_matched": result.rows_matched,
@@ -209,7 +219,9 @@ def run(rows: int, clean: bool = False) -> None:
         who = "JVM" if name == "spark" else "process"
         print(
             f"  {name:7}  {secs:8.1f}s  {rows / secs / 1e6:6.2f} M rows/s  "
-            f"{rows / secs / cores / 1e3:8,.0f} k rows/s per core ({cores} cores)  "
+            f"{rows / secs / cores / 1e3:8,.0f} k rows/s per core ({cores} cores), "
+            f"{rows / r['cpu_seconds'] / 1e3:8,.0f} k rows per CPU-second "
+            f"({r['cpu_seconds']:,.0f} CPU-s)  "
             f"peak {who} RSS {r['peak_mib']:,.0f} MiB (bound {bound:,} MiB heap/limit)  "
             "persons hit " + " / ".join(f"{k} {v:,}" for k, v in r["persons_hit"].items())
         )
@@ -220,7 +232,8 @@ def run(rows: int, clean: bool = False) -> None:
     )
     print(f"  agree     Spark and DuckDB matched and hit the same: {'yes' if same else 'NO'}")
     print(
-        f"  ratio     Spark/DuckDB rows/s per core {duck['seconds'] / spark['seconds']:.2f}x · "
+        f"  ratio     Spark/DuckDB rows/s per core {duck['seconds'] / spark['seconds']:.2f}x, "
+        f"rows per CPU-second {duck['cpu_seconds'] / spark['cpu_seconds']:.2f}x · "
         f"Spark peak RSS / data on disk {spark['peak_mib'] / size:.2f}x"
     )
 
