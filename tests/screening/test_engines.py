@@ -7,11 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from fangpin.screening import ingest
 from fangpin.screening.engines import Job, Registry, Result, RuleHits, engine_get
 from fangpin.screening.rules import rules_for
 from fangpin.screening.synthetic import medical_parquet, monitored_path, registry_parquet
+
+# One Spark session for every Spark test: they run in one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("spark")
 
 PERSONS = 1500
 ROWS = 12_000

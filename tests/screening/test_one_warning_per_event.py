@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -144,6 +145,7 @@ def test_a_batch_page_links_to_that_batchs_warnings(household, screen, api_as, m
     assert body["items"][0]["batch_id"] == medical.pk
 
 
+@pytest.mark.xdist_group("spark")  # with the other Spark tests: one session
 def test_duckdb_and_spark_make_the_same_warnings_per_event(household, screen):
     people = [id_for(dt.date(1960 + i, 1, 1)) for i in range(3)]
     household([("甲", people[0]), ("乙", people[1])])

@@ -15,6 +15,7 @@ from fangpin.core.idcrypt import lookup_key
 
 from .engines.cells import id_check_char
 from .engines.sql import id_hash_sql
+from .sources import SOURCES
 
 # Every `MALFORMED_EVERY`-th row has an ID number out of shape, every `WRONG_CHECK_EVERY`-th
 # one with a wrong check character, every `BAD_DATE_EVERY`-th a bad date. Others are written
@@ -35,6 +36,7 @@ _FIRST17 = (
 
 def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {threads}")
     return con
@@ -91,8 +93,21 @@ def medical_parquet(
     con = _connect(threads)
     try:
         con.execute(
-            f"""COPY (
-            SELECT
+            f"COPY ({_medical_rows(0, rows, persons, period, span, seed)}) "
+            f"TO '{path}' (FORMAT parquet)"
+        )
+    finally:
+        con.close()
+
+
+def _medical_rows(
+    start: int, stop: int, persons: int, period: str, span: int, seed: int, numbered: bool = False
+) -> str:
+    """Rows `start` to `stop` (exclusive) of the batch `medical_parquet` writes: each row
+    depends on its number alone, so a batch can be written in any number of pieces.
+    `numbered`: with the row's number in the file (1, 2, ...) as `row_no` first."""
+    return f"""
+            SELECT {"i + 1 AS row_no," if numbered else ""}
               CASE WHEN i % {MALFORMED_EVERY} = 0 THEN substr(f, 1, 17) || 'Y'
                    WHEN i % {WRONG_CHECK_EVERY} = 0
                         THEN f || CASE WHEN c = '0' THEN '1' ELSE '0' END
@@ -119,9 +134,50 @@ def medical_parquet(
                                   ELSE '510100' || substr({_FIRST17}, 7) END AS f
                 FROM (SELECT range AS i, hash(range + {seed} * 1000003) AS h,
                              CAST(hash(range * 31 + {seed}) % {span} AS BIGINT) AS k
-                      FROM range({rows}))
+                      FROM range({start}, {stop}))
               )
-            )) TO '{path}' (FORMAT parquet)"""
-        )
+            )"""
+
+
+def medical_raw_parts(
+    folder: Path,
+    rows: int,
+    *,
+    persons: int,
+    chunk_rows: int = 5_000_000,
+    period: str = "2024-03",
+    match_share: float = 0.5,
+    seed: int = 1,
+    threads: int | None = None,
+    memory_limit: str = "1GB",
+) -> list[Path]:
+    """The batch of `medical_parquet` as staged for the engines (`ingest.stage_raw`'s layout:
+    row_no and r_<column> as text), written in pieces of `chunk_rows` rows to `folder`
+    (part-00000.parquet, ...): a batch of any size is made with the memory of one piece.
+    Each piece is written under a temporary name and renamed, so a folder holds only whole
+    pieces; a piece already there is kept (an interrupted run continues)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    span = int(persons / match_share)
+    names = [c.name for c in SOURCES["medical"].columns]
+    cols = ", ".join(f"CAST({n} AS VARCHAR) AS r_{n}" for n in names)
+    parts = []
+    con = _connect(threads)
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute("SET preserve_insertion_order = true")
+        for number, start in enumerate(range(0, rows, chunk_rows)):
+            stop = min(start + chunk_rows, rows)
+            part = folder / f"part-{number:05d}.parquet"
+            parts.append(part)
+            if part.exists():
+                continue
+            tmp = folder / f".part-{number:05d}.tmp"
+            select = _medical_rows(start, stop, persons, period, span, seed, numbered=True)
+            con.execute(
+                f"COPY (SELECT row_no, {cols} FROM ({select})) "
+                f"TO '{tmp}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"
+            )
+            tmp.rename(part)
     finally:
         con.close()
+    return parts

@@ -38,7 +38,9 @@ class Registry:
 class Job:
     batch_id: int
     source: str
-    raw: Path  # Parquet: row_no BIGINT and r_<column> VARCHAR for every column of the source
+    # Parquet: row_no BIGINT and r_<column> VARCHAR for every column of the source (a file,
+    # or a folder of files holding the batch in pieces)
+    raw: Path
     registry: Registry
     rules: tuple[Rule, ...]
     params: dict[str, object]

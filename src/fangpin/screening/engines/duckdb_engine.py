@@ -6,15 +6,15 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import MALFORMED_SAMPLE, Job, Progress, Result, RuleHits
-from .plan import HITS_TABLE, RuleGroup, rule_groups
+from .plan import group_hits, rule_groups
 from .sql import (
     DROPPED,
     REF_BASE,
@@ -93,8 +93,9 @@ class DuckDBEngine:
             progress(50, "匹配完成,执行规则")
             groups = rule_groups(job.rules, job.params, "duckdb")
             found: list[RuleHits] = []
+            runner = _Runner(con)
             for i, group in enumerate(groups):
-                found.extend(_group_hits(con, group))
+                found.extend(group_hits(runner, group))
                 progress(50 + 40 * (i + 1) // max(len(groups), 1), "执行规则")
             timings["rules"] = time.perf_counter() - started
             writer.wait()
@@ -130,7 +131,9 @@ def _inputs(con: duckdb.DuckDBPyConnection, job: Job) -> None:
             f"FROM read_parquet({_literal_path(job.raw)}, file_row_number = true)"
         )
     else:
-        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_literal_path(job.raw)})")
+        # A folder holds the batch in pieces (as on shared storage, see `synthetic`).
+        raw = job.raw / "*.parquet" if job.raw.is_dir() else job.raw
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_literal_path(raw)})")
     con.execute(
         "CREATE TEMP TABLE monitored AS SELECT household_id FROM "
         f"read_parquet({_literal_path(job.registry.monitored)})"
@@ -170,39 +173,20 @@ def _raw_column(name: str, src: str, typed: bool) -> str:
     return f"{quoted} AS r_{name}" if typed else f"CAST({quoted} AS VARCHAR) AS r_{name}"
 
 
-def _group_hits(con: duckdb.DuckDBPyConnection, group: RuleGroup) -> list[RuleHits]:
-    """Each rule's hits from the group's queries, as Arrow tables (no Python object per hit)."""
-    table = con.sql(group.hits).to_arrow_table()
-    if group.rows is not None:
-        evidence = _evidence_lists(con, group, table)
-    else:
-        evidence = pc.list_sort(table.column("evidence"))  # type: ignore[attr-defined]
-    found = []
-    for rule, flag, mapping in zip(group.rules, group.flags, group.columns, strict=True):
-        mine = pc.fill_null(table.column(flag), False)
-        columns = {name: table.column(col).filter(mine) for name, col in mapping.items()}
-        columns["evidence"] = evidence.filter(mine)
-        found.append(RuleHits(rule, pa.table(columns)))
-    return found
+class _Runner:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
 
+    def query(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
 
-def _evidence_lists(
-    con: duckdb.DuckDBPyConnection, group: RuleGroup, hits: pa.Table
-) -> pa.ChunkedArray:
-    """For each hit (in order), the references of the rows behind it, sorted."""
-    numbered = pa.table(
-        {"hit_no": pa.array(range(hits.num_rows), pa.int64())}
-        | {k: hits.column(k) for k in group.keys}
-    )
-    con.register(HITS_TABLE, numbered)
-    try:
-        rows = con.sql(f"{group.rows} ORDER BY hit_no, ref").to_arrow_table()
-    finally:
-        con.unregister(HITS_TABLE)
-    counts = np.bincount(rows.column("hit_no").to_numpy(), minlength=hits.num_rows)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    refs = rows.column("ref").combine_chunks()
-    return pa.chunked_array([pa.ListArray.from_arrays(pa.array(offsets), refs)])
+    @contextmanager
+    def registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        self.con.register(name, table)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

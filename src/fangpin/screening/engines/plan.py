@@ -10,16 +10,27 @@ evidence (`list(ref)`) only to throw most groups away in HAVING. So:
   found by joining the view's rows back to those groups on the GROUP BY keys
   (`RuleGroup.rows`): the same rows `list(ref)` would have collected, for the hits alone.
 A rule that cannot be merged this way (joins, no GROUP BY, ...) runs alone, as written.
+
+Both engines run the groups through `group_hits`: only how a query is run and how the hits
+are handed back to the engine as a table differ (`Runner`).
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
 
 from ..rules import Rule
+
+if TYPE_CHECKING:
+    from . import RuleHits
 
 HITS_TABLE = "group_hits"  # the engine names the hits (hit_no, k0, k1, ...) so for `rows`
 _MERGE_BLOCKERS = ("joins", "with_", "order", "limit", "offset", "qualify", "distinct", "windows")
@@ -136,3 +147,54 @@ def _merge(members: list[tuple[Rule, exp.Select]], dialect: str) -> RuleGroup:
         columns=tuple(columns),
         rows=rows,
     )
+
+
+class Runner(Protocol):
+    """What `group_hits` needs from an engine."""
+
+    def query(self, sql: str) -> pa.Table:
+        """The rows of a query (in the engine's dialect) as an Arrow table."""
+        ...
+
+    def registered(self, name: str, table: pa.Table) -> AbstractContextManager[None]:
+        """`table` readable by queries as `name` while the context lasts."""
+        ...
+
+
+def group_hits(runner: Runner, group: RuleGroup) -> list[RuleHits]:
+    """Each rule's hits from the group's queries, as Arrow tables (no Python object per hit):
+    `hits` once, then (for a merged group) the evidence of the groups that hit."""
+    from . import RuleHits
+
+    table = runner.query(group.hits)
+    if group.rows is not None:
+        evidence = _evidence_lists(runner, group, table)
+    elif table.num_rows:
+        evidence = pc.list_sort(table.column("evidence"))  # type: ignore[attr-defined]
+    else:
+        evidence = pa.chunked_array([], pa.list_(pa.int64()))
+    found = []
+    for rule, flag, mapping in zip(group.rules, group.flags, group.columns, strict=True):
+        mine = pc.fill_null(table.column(flag), False)
+        columns = {name: table.column(col).filter(mine) for name, col in mapping.items()}
+        columns["evidence"] = evidence.filter(mine)
+        found.append(RuleHits(rule, pa.table(columns)))
+    return found
+
+
+def _evidence_lists(runner: Runner, group: RuleGroup, hits: pa.Table) -> pa.ChunkedArray:
+    """For each hit (in order), the references of the rows behind it, sorted."""
+    numbered = pa.table(
+        {"hit_no": pa.array(range(hits.num_rows), pa.int64())}
+        | {k: hits.column(k) for k in group.keys}
+    )
+    assert group.rows is not None
+    with runner.registered(HITS_TABLE, numbered):
+        rows = runner.query(group.rows)
+    # Sorted here rather than by the engine: on Spark an ORDER BY is a shuffle of its own.
+    rows = rows.sort_by([("hit_no", "ascending"), ("ref", "ascending")])
+    hit_no = rows.column("hit_no").to_numpy().astype(np.int64)
+    counts = np.bincount(hit_no, minlength=hits.num_rows)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    refs = rows.column("ref").combine_chunks().cast(pa.int64())
+    return pa.chunked_array([pa.ListArray.from_arrays(pa.array(offsets), refs)])
