@@ -6,6 +6,7 @@ import importlib
 import math
 
 import pytest
+
 from bench import growth
 
 

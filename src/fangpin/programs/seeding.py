@@ -43,8 +43,8 @@ from .models import (
     WorkshopWorker,
 )
 from .models.assets import RIGHTS
-from .seeding_employment import seed_employment
 from .seeding_assets import seed_asset_work
+from .seeding_employment import seed_employment
 from .services import linked_income
 
 # 一县一业 (DOMAIN §9), by county code.

@@ -12,7 +12,6 @@ Assets also hold their income, disposals and the yearly check (年度清查).
 from .assets import Asset as Asset
 from .assets import AssetCheck as AssetCheck
 from .assets import AssetClass as AssetClass
-from .employment import PublicWelfareJob as PublicWelfareJob
 from .assets import AssetDisposal as AssetDisposal
 from .assets import AssetIncome as AssetIncome
 from .assets import CheckRound as CheckRound
@@ -20,6 +19,7 @@ from .assets import Condition as Condition
 from .assets import DisposalKind as DisposalKind
 from .assets import DisposalState as DisposalState
 from .assets import DistributionRule as DistributionRule
+from .employment import PublicWelfareJob as PublicWelfareJob
 from .employment import Talent as Talent
 from .employment import TransferEmployment as TransferEmployment
 from .employment import Workshop as Workshop
