@@ -216,12 +216,7 @@ def _extras() -> None:
 
     from django.db import connection
 
-    from bench.bench_summary import INSERT_CASES_SQL as summary_sql
-
-    # bench_summary's statement, with the columns added to cases since (objection).
-    cases_sql = summary_sql.replace(
-        "created_at, updated_at)", "created_at, updated_at, objection)"
-    ).replace("1, now(), now()\nFROM", "1, now(), now(), ''\nFROM")
+    from bench.bench_summary import INSERT_CASES_SQL as cases_sql
     from fangpin.dashboard.counters import counters_rebuild
 
     today = dt.date.today()

@@ -51,7 +51,7 @@ INSERT INTO monitoring_case (
     household_id, village_id, state, channel, category, risk_types, description,
     discovered_on, deadline, deadline_provisional, identified_on, eliminated_on,
     elimination_mode, rejected_reason, members_at_approval, members_snapshot, version,
-    created_at, updated_at)
+    created_at, updated_at, objection)
 SELECT h.id, h.village_id,
        CASE WHEN (h.id / %(mod)s) %% 100 < 36 THEN 'eliminated'
             WHEN (h.id / %(mod)s) %% 100 < 90 THEN 'monitored'
@@ -68,7 +68,7 @@ SELECT h.id, h.village_id,
        CASE WHEN (h.id / %(mod)s) %% 100 < 90 THEN
             (SELECT count(*) FROM registry_membership m
              WHERE m.household_id = h.id AND m.ended_on IS NULL) END,
-       '[]'::jsonb, 1, now(), now()
+       '[]'::jsonb, 1, now(), now(), ''
 FROM registry_household h
 WHERE h.id %% %(mod)s = 0
 """
