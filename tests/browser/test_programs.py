@@ -38,7 +38,7 @@ def test_the_programs_panel_draws_and_lists_are_cards_on_a_phone(
 
     page.goto(f"{live_server.url}/programs/?year=2026")
     page.wait_for_selector("[data-chart][data-ready]")
-    assert page.locator("[data-chart] svg").count() == 2
+    assert page.locator("[data-chart] svg").count() == 3  # funds, spending, asset checks
     page.screenshot(path=str(artifacts / "programs-panel-phone.png"), full_page=True)
 
     page.goto(f"{live_server.url}/programs/workshops/")

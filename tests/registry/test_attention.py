@@ -83,3 +83,37 @@ def test_only_writers_record_and_only_for_current_members(make_user) -> None:
     refused = village.post(f"/households/{hh.pk}/attention/", {**body, "person": stranger.pk})
     assert refused.status_code == 400  # not a choice of this household's form
     assert village.post(f"/households/{hh.pk}/attention/", body).status_code == 302
+
+
+def test_the_dashboard_counts_a_person_once_whether_derived_recorded_or_both() -> None:
+    from fangpin.registry.attention import counts
+    from fangpin.registry.models import AttentionFlag
+
+    today = timezone.localdate()
+    both, derived_only, recorded_only = (factories.household(BAOFENG_VILLAGE) for _ in range(3))
+    # Derived (grade 1) and also recorded by a cadre: one person, counted once.
+    head = _members(both)[0]
+    head.disability_grade = 1
+    head.save()
+    AttentionFlag.objects.create(person=head, group="severe_disability")
+    # Derived only: a child with a serious illness.
+    child = _members(derived_only)[2]
+    child.birth_date = today - dt.timedelta(days=365 * 9)
+    child.health = "患大病"
+    child.save()
+    # Recorded only: a grade-3 disability the cadre judged severe, and a left-behind child.
+    other = _members(recorded_only)[0]
+    other.disability_grade = 3
+    other.save()
+    AttentionFlag.objects.create(person=other, group="severe_disability")
+    AttentionFlag.objects.create(person=_members(recorded_only)[2], group="left_behind_child")
+
+    found = {code: n for code, _, n in counts(BAOFENG_VILLAGE, today)}
+    assert found == {
+        "left_behind_child": 1,
+        "child_in_difficulty": 1,
+        "disabled_elderly": 0,
+        "severe_disability": 2,
+    }
+    # Outside the village's county nothing is counted.
+    assert all(n == 0 for _, _, n in counts("410422", today))

@@ -28,6 +28,7 @@ ACTIONS = {
     "/problems/": "rectify",
     "/indicator-reports/": "approve",
     "/follow-ups/": "close",
+    "/asset-disposals/": "approve_township",
 }
 
 
@@ -67,6 +68,11 @@ class World:
             "person_id": self.household.current_memberships().first().person_id,
             "school_id": 1,
             "course_id": 1,
+            # Assets half: no asset, income, disposal or check round in this world (404).
+            "asset_id": 1,
+            "income_id": 1,
+            "disposal_id": 1,
+            "round_id": 1,
             # Supervision: refused before any lookup, so no such rows are needed.
             "indicator_id": 1,
             "report_id": 1,

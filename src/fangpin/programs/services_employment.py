@@ -20,7 +20,7 @@ from fangpin.core.scoping import get_scoped
 from fangpin.regions.models import Level
 from fangpin.registry.models import Household, Person
 
-from .employment_errors import EmploymentErrorCode as Code
+from .error_codes import EmploymentErrorCode as Code
 from .error_codes import ProgramsErrorCode
 from .models import (
     Certificate,

@@ -116,8 +116,10 @@ def counts(prefix: str, today: dt.date) -> list[tuple[str, str, int]]:
             g.value: Count(
                 "pk",
                 filter=_derived_only_q(g.value, today, "person__")
-                & ~Exists(
-                    AttentionFlag.objects.filter(person_id=OuterRef("person_id"), group=g.value)
+                & ~Q(
+                    Exists(
+                        AttentionFlag.objects.filter(person_id=OuterRef("person_id"), group=g.value)
+                    )
                 ),
             )
             for g in derivable

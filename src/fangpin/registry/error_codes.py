@@ -27,5 +27,7 @@ class RegistryErrorCode(enum.StrEnum):
     HOUSEHOLD_NUMBERS_EXHAUSTED = "household_numbers_exhausted"
     IMPORT_CONFLICT = "import_conflict"
     INVALID_HOUSEHOLDS = "invalid_households"
+    INVALID_BATCH_SIZE = "invalid_batch_size"
+    INVALID_PROCESSES = "invalid_processes"
     REGION_NOT_FOUND = "region_not_found"
     UNKNOWN_REGION = "unknown_region"
