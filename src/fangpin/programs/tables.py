@@ -276,17 +276,18 @@ def pct(value: Any) -> str:
     return "—" if value is None else f"{float(value):.2%}"
 
 
-def panel_xlsx(p: Panel) -> bytes:
+def figures_xlsx(title: str, name: str, region: str, year: int, rows: Iterable[Any]) -> bytes:
+    """A panel's figures as one sheet (区划, 年度, then 方面/指标/数值 rows), values neutralised."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "项目资金看板"
-    sheet.append(["区划", f"{p.name}({p.region})", ""])
-    sheet.append(["年度", p.year, ""])
+    sheet.title = title
+    sheet.append(["区划", f"{name}({region})", ""])
+    sheet.append(["年度", year, ""])
     sheet.append(["方面", "指标", "数值"])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for row in panel_rows(p):
+    for row in rows:
         sheet.append([cell_value(v) for v in row])
         for cell in sheet[sheet.max_row]:
             neutralise(cell)
@@ -295,6 +296,10 @@ def panel_xlsx(p: Panel) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def panel_xlsx(p: Panel) -> bytes:
+    return figures_xlsx("项目资金看板", p.name, p.region, p.year, panel_rows(p))
 
 
 def panel_charts(p: Panel) -> list[dict[str, Any]]:

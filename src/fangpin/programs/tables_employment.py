@@ -4,20 +4,15 @@ file) and the employment panel's rows, charts and workbook."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from fangpin.core.excel import cell_value, neutralise
 from fangpin.registry.models import Membership
 
 from .models import PublicWelfareJob, SchoolType, TrainingCourse, TrainingSchool, TransferEmployment
 from .selectors import money
 from .selectors_employment import CountyCompliance, EmploymentPanel, TransferCounty
-from .tables import Table, _label, _table
+from .tables import Table, _label, _table, figures_xlsx
 
 
 def _yes(flag: bool) -> str:
@@ -252,21 +247,4 @@ def panel_charts(p: EmploymentPanel) -> list[dict[str, Any]]:
 
 
 def panel_xlsx(p: EmploymentPanel) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "就业帮扶看板"
-    sheet.append(["区划", f"{p.name}({p.region})", ""])
-    sheet.append(["年度", p.year, ""])
-    sheet.append(["方面", "指标", "数值"])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in panel_rows(p):
-        sheet.append([cell_value(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            neutralise(cell)
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 24
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return figures_xlsx("就业帮扶看板", p.name, p.region, p.year, panel_rows(p))
