@@ -216,3 +216,43 @@ def test_the_three_haves_page_lists_each_target_household_with_its_flags(client,
         "否",
         "否",
     ]
+
+
+def test_entities_then_four_gold_links_import_and_the_income_record_follows(county, make_user):
+    from decimal import Decimal
+
+    from fangpin.programs.models import BenefitLink, Entity
+    from fangpin.registry.models import IncomeRecord
+
+    village = make_user("village", BAOFENG_VILLAGE, "bf-links-village")
+    home = make_household(village, BAOFENG_VILLAGE, is_alleviated=True)
+    away = make_household(make_user("village", YEXIAN_VILLAGE, "yx-links"), YEXIAN_VILLAGE)
+    entities = _book(
+        KINDS["entities"].headers,
+        [("宝丰香菇合作社", "农民专业合作社", BAOFENG, "县级", "食用菌")],
+    )
+    assert programs_import(user=county, kind="entities", file=entities).ok
+    assert Entity.objects.filter(name="宝丰香菇合作社", county_id=BAOFENG).count() == 1
+
+    headers = KINDS["links"].headers
+    bad = [
+        (home.number, "宝丰香菇合作社", "股金", _year(), 800),  # good, not written
+        ("410421999999999999", "宝丰香菇合作社", "股金", _year(), 800),  # no such household
+        (home.number, "不存在的合作社", "租金", _year(), 100),  # no such entity
+        (away.number, "宝丰香菇合作社", "租金", _year(), 100),  # outside the county user's
+        (home.number, "宝丰香菇合作社", "补贴", _year(), 100),  # not a 四金 kind
+    ]
+    refused = programs_import(user=county, kind="links", file=_book(headers, bad))
+    assert [row for row, _ in refused.problems] == [3, 4, 5, 6]
+    assert "请先导入经营主体" in refused.problems[1][1]
+    assert BenefitLink.objects.count() == 0
+
+    good = [
+        (home.number, "宝丰香菇合作社", "股金", _year(), 800),
+        (home.number, "宝丰香菇合作社", "薪金", _year(), 1200),
+    ]
+    done = programs_import(user=county, kind="links", file=_book(headers, good))
+    assert done.ok and done.written == 2
+    record = IncomeRecord.objects.filter(household=home, year=_year()).latest("recorded_on")
+    assert record.linked_property == Decimal("800.00")
+    assert record.linked_wage == Decimal("1200.00")

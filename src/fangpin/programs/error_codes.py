@@ -15,6 +15,7 @@ class ProgramsErrorCode(enum.StrEnum):
     FUND_NOT_FOUND = "fund_allocation_not_found"
     PROJECT_NOT_FOUND = "project_not_found"
     ENTITY_NOT_FOUND = "entity_not_found"
+    LINK_HOUSEHOLD_NOT_FOUND = "benefit_link_household_not_found"
     PERSON_NOT_FOUND = "worker_person_not_found"
     WORKER_DATES = "worker_dates_out_of_order"
     INVALID_DATE = "program_invalid_date"

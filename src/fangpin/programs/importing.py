@@ -16,11 +16,11 @@ from django.db import transaction
 
 from fangpin.core import excel, idcard
 from fangpin.core.errors import BadValue, FangpinError, NotFound
-from fangpin.registry.models import Person
+from fangpin.registry.models import Household, Person
 
 from . import services
 from .error_codes import ProgramsErrorCode as Code
-from .models import Workshop
+from .models import Entity, Workshop
 from .models.assets import RIGHTS
 
 if TYPE_CHECKING:
@@ -129,6 +129,43 @@ def _workers(user: User, r: dict[str, str]) -> Any:
     )
 
 
+def _entities(user: User, r: dict[str, str]) -> Any:
+    return services.entity_create(
+        user=user,
+        name=r["名称"],
+        type=r["类型"],
+        county_code=r["县代码"],
+        level=r.get("级别", ""),
+        industry=r.get("主导产业", ""),
+    )
+
+
+def _links(user: User, r: dict[str, str]) -> Any:
+    """A 四金 link by 户编号 and the entity's name in the household's county; the household's
+    income record for the year follows, as for a link made on the page or through the API."""
+    missing = NotFound("户编号不存在或不在您的管辖范围内", code=Code.LINK_HOUSEHOLD_NOT_FOUND)
+    number = r["户编号"].strip()
+    household = Household.objects.filter(number=number).first()
+    if household is None:
+        raise missing
+    entity = Entity.objects.filter(
+        name=r["经营主体"].strip(), county_id=household.village_id[:6]
+    ).first()
+    if entity is None:
+        raise NotFound(
+            f"该户所在县没有名为“{r['经营主体']}”的经营主体,请先导入经营主体",
+            code=Code.ENTITY_NOT_FOUND,
+        )
+    return services.benefit_link_create(
+        user=user,
+        household_id=household.pk,
+        entity_id=entity.pk,
+        kind=r["收益类型"],
+        year=r["年度"],
+        amount=r["金额(元)"],
+    )
+
+
 def _talents(user: User, r: dict[str, str]) -> Any:
     return services.talent_create(
         user=user,
@@ -178,6 +215,22 @@ KINDS: dict[str, Kind] = {
             ),
             (1, 4),
             _workers,
+        ),
+        Kind(
+            "entities",
+            "经营主体",
+            ("名称", "类型", "县代码", "级别", "主导产业"),
+            frozenset({"名称", "类型", "县代码"}),
+            (2,),
+            _entities,
+        ),
+        Kind(
+            "links",
+            "联农带农(四金)",
+            ("户编号", "经营主体", "收益类型", "年度", "金额(元)"),
+            frozenset({"户编号", "经营主体", "收益类型", "年度", "金额(元)"}),
+            (0,),
+            _links,
         ),
         Kind(
             "talents",
