@@ -177,6 +177,7 @@ def _generate(
     outbox: multiprocessing.Queue,
 ) -> None:
     """A generator process: batches in, (index, persons, buffers) out, until None."""
+    _forget_inherited_connections()
     states = {n: _Slot(setting, n) for n in range(setting.slots) if n % processes == worker}
     parent = os.getppid()
     try:
@@ -189,6 +190,19 @@ def _generate(
             outbox.put((batch.index, persons, buffers))
     finally:
         connections.close_all()  # this process's own connection (for the stored-number check)
+
+
+# The parent's database connections, inherited through fork. Never used, closed or freed in
+# the child: closing one (or libpq freeing it) would end the parent's session on the server.
+_INHERITED: list[object] = []
+
+
+def _forget_inherited_connections() -> None:
+    """Make Django open this process's own connection instead of sharing the parent's socket."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _INHERITED.append(conn.connection)
+            conn.connection = None
 
 
 def _next_batch(inbox: multiprocessing.Queue, parent: int) -> _Batch | None:
