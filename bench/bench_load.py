@@ -194,7 +194,7 @@ def _cases_fresh(villages: list[str]) -> dict[str, list[int]]:
         cursor.execute(
             "TRUNCATE monitoring_caseevent, monitoring_measure, monitoring_historicalmeasure, "
             "monitoring_historicalcase, monitoring_case, villages_visit, "
-            "dashboard_villagecounter CASCADE"
+            "dashboard_regioncounter CASCADE"
         )
     cases: dict[str, list[int]] = {}
     today = dt.date.today()

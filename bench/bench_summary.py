@@ -82,7 +82,7 @@ def _cases_truncate() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE monitoring_caseevent, monitoring_measure, monitoring_historicalmeasure, "
-            "monitoring_historicalcase, monitoring_case, dashboard_villagecounter CASCADE"
+            "monitoring_historicalcase, monitoring_case, dashboard_regioncounter CASCADE"
         )
 
 
@@ -131,7 +131,7 @@ def _measure(scale: str) -> None:
     counter_rows = counters_rebuild()
     rebuild_s = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE dashboard_villagecounter")
+        cursor.execute("ANALYZE dashboard_regioncounter")
 
     city = Region.objects.get(code="410400")
     low, high = code_range(city.prefix)

@@ -11,12 +11,17 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from fangpin.dashboard.counters import counters_rebuild
+from fangpin.dashboard.models import RegionCounter
+from fangpin.dashboard.summary import SummaryQuery
 from fangpin.monitoring.models import Case, State
+from fangpin.regions.models import Region
 from fangpin.registry.models import Household
 from fangpin.screening.models import Warning
 from tests.conftest import BAOFENG, BAOFENG_VILLAGE, CITY, YEXIAN, YEXIAN_VILLAGE
 from tests.monitoring import factories
 from tests.monitoring.conftest import poor_household, recovered
+
+PROVINCE = "410000"
 
 
 def _independent(prefix: str) -> dict[str, int]:
@@ -98,6 +103,43 @@ def test_summary_equals_an_independent_count_and_follows_the_workflow(
     counters_rebuild()
     again = cadres.county.api("GET", "/stats/summary").json()
     assert {k: again[k] for k in _independent(BAOFENG)} == _independent(BAOFENG)
+
+
+def _counter_rows() -> set[tuple[str, str, str, int, int]]:
+    return set(
+        RegionCounter.objects.values_list("region_id", "dimension", "key", "households", "persons")
+    )
+
+
+def test_every_level_has_its_own_counters_equal_to_a_count_of_the_cases(cadres, clock, api_as):
+    """A county approval adds to the village and to every region above it; each level's
+    summary reads its own rows, and they are what a rebuild from the cases gives."""
+    first = cadres.monitored(poor_household(), risk_types=["03", "01"])
+    cadres.monitored(poor_household(alleviated=False), category="marginal")
+    recovered(Case.objects.get(pk=first).household, since=clock.start)
+    today = clock.months_later(7)
+    cadres.run(first, cadres.elimination_steps())
+
+    village = Region.objects.get(code=BAOFENG_VILLAGE)
+    chain = [village.code, village.parent_id, BAOFENG, CITY, PROVINCE]
+    assert set(RegionCounter.objects.values_list("region_id", flat=True)) == set(chain)
+    for code in chain:
+        region = Region.objects.get(code=code)
+        summary = SummaryQuery(region=region, today=today).calculate().as_json()
+        assert {k: summary[k] for k in _independent(region.prefix)} == _independent(
+            region.prefix
+        ), code
+        assert summary["identified_households"] == 2 and summary["eliminated_households"] == 1
+    assert (
+        api_as("viewer", PROVINCE)
+        .api("GET", "/stats/summary")
+        .json()["by_risk_type"]["03"]["households"]
+        == 1
+    )
+
+    kept = _counter_rows()
+    counters_rebuild()
+    assert _counter_rows() == kept
 
 
 def test_open_warnings_are_counted_in_the_region_only(api_as):

@@ -1,8 +1,9 @@
 """Summary counters kept current by the monitoring services, in the same transaction.
 
-The city summary must not count persons row by row at a million households, so each county
-approval adds the household and its members (as snapshotted) to its village's counters; the
-summary then sums a few thousand small rows for a region.
+The summary must not count persons row by row at a million households, so each county
+approval adds the household and its members (as snapshotted) to the counters of its village
+and of every region above it (township, county, city, province). A region's summary then reads
+its own few rows, at any level: the province's costs what a village's does.
 """
 
 from __future__ import annotations
@@ -17,25 +18,53 @@ class Dimension(models.TextChoices):
     RISK_TYPE = "risk_type", "按风险类型纳入"
 
 
-class VillageCounter(models.Model):
-    """Households and persons of one village for one dimension and key (e.g. category)."""
+class RegionCounter(models.Model):
+    """Households and persons of one region's subtree for one dimension and key (e.g. a
+    category). Each region has its own rows: never sum them over a subtree (that would count
+    a village again in its township, county, city and province)."""
 
-    region_field = "village_id"
+    region_field = "region_id"
 
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+"
+    )
     dimension = models.CharField("维度", max_length=12, choices=Dimension.choices)
     key = models.CharField("取值", max_length=24, blank=True, default="")
     households = models.BigIntegerField("户数", default=0)
     persons = models.BigIntegerField("人数", default=0)
 
     class Meta:
-        verbose_name = "村级统计计数"
-        verbose_name_plural = "村级统计计数"
+        verbose_name = "区划统计计数"
+        verbose_name_plural = "区划统计计数"
         constraints = [
             models.UniqueConstraint(
-                fields=["village", "dimension", "key"], name="village_counter_unique"
+                fields=["region", "dimension", "key"], name="region_counter_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.village_id} {self.dimension}:{self.key} {self.households}户{self.persons}人"
+        return f"{self.region_id} {self.dimension}:{self.key} {self.households}户{self.persons}人"
+
+
+class AttentionTally(models.Model):
+    """The special-attention counts of a city or the province, as counted at `counted_at`
+    (see `dashboard.attention`): one row per region and group."""
+
+    region_field = "region_id"
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.CharField("关注类别", max_length=24)
+    persons = models.BigIntegerField("人数", default=0)
+    counted_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "特殊关注人数(定时统计)"
+        verbose_name_plural = "特殊关注人数(定时统计)"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "group"], name="attention_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.group} {self.persons}人"

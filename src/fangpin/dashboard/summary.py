@@ -1,8 +1,9 @@
 """The summary of CONTRACT §4 for one region, from the maintained village counters.
 
-Identified and eliminated households and persons come from `VillageCounter` (kept current by
-the county approvals, in the same transaction): summing a few thousand small rows instead of
-counting persons. Overdue cases and open warnings are counts on indexed columns.
+Identified and eliminated households and persons come from the region's own `RegionCounter`
+rows (kept current by the county approvals, in the same transaction, for the village and every
+region above it): a few rows at any level instead of counting persons. Overdue cases and open
+warnings are counts on indexed columns (both carry their village code).
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Sum
-
 from fangpin.core.scoping import region_q
 from fangpin.monitoring.models import IDENTIFICATION_STATES, Case, Category, RiskType
 from fangpin.policy.services import Terms
 from fangpin.regions.models import Region
 from fangpin.screening.models import Warning
 
-from .models import Dimension, VillageCounter
+from .models import Dimension, RegionCounter
 
 RATE_PLACES = Decimal("0.0001")
 
@@ -84,11 +83,10 @@ class SummaryQuery:
     def calculate(self) -> Summary:
         prefix = self.region.prefix
         totals: dict[tuple[str, str], tuple[int, int]] = {
-            (row["dimension"], row["key"]): (row["h"] or 0, row["p"] or 0)
-            for row in VillageCounter.objects.filter(region_q("village_id", prefix))
-            .values("dimension", "key")
-            .annotate(h=Sum("households"), p=Sum("persons"))
-            .order_by()
+            (dimension, key): (households, persons)
+            for dimension, key, households, persons in RegionCounter.objects.filter(
+                region_id=self.region.code
+            ).values_list("dimension", "key", "households", "persons")
         }
         ident_h, ident_p = totals.get((Dimension.IDENTIFIED, ""), (0, 0))
         elim_h, elim_p = totals.get((Dimension.ELIMINATED, ""), (0, 0))
@@ -98,7 +96,7 @@ class SummaryQuery:
             .count()
         )
         warnings = (
-            Warning.objects.filter(region_q("household__village_id", prefix))
+            Warning.objects.filter(region_q("village_id", prefix))
             .filter(status=Warning.Status.OPEN)
             .count()
         )

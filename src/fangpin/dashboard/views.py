@@ -19,8 +19,8 @@ from fangpin.core.errors import FangpinError
 from fangpin.core.files.download import bytes_download
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_get
-from fangpin.registry.attention import counts as attention_counts
 
+from .attention import attention_for
 from .charts import Dashboard, dashboard_for
 from .exports import chart_xlsx, dashboard_xlsx
 
@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # 36.12%: the rate as the summary gives it (4 decimals), shown as a percentage.
             "rate_households": f"{board.summary.elimination_rate_households:.2%}",
             "rate_persons": f"{board.summary.elimination_rate_persons:.2%}",
-            "attention": attention_counts(board.region.prefix, timezone.localdate()),
+            "attention": attention_for(board.region, timezone.localdate()),
         },
     )
 

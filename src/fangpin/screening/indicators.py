@@ -33,7 +33,7 @@ def warning_response_rate(region_code: str, period: str) -> Computed:
         raise NotFound()
     today = clock.today()
     warnings = (
-        Warning.objects.filter(region_q("household__village_id", prefix))
+        Warning.objects.filter(region_q("village_id", prefix))
         .filter(deadline__gte=first, deadline__lte=last)
         .select_related("household")
         .order_by("deadline", "id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -74,10 +76,16 @@ class Warning(models.Model):
         DISMISSED = "dismissed", "已排除"
         CASE_OPENED = "case_opened", "已转入监测"
 
-    region_field = "household__village_id"
+    region_field = "village_id"
 
     household = models.ForeignKey(
         "registry.Household", on_delete=models.PROTECT, related_name="warnings"
+    )
+    # The household's village, copied when the warning is made (a household never changes
+    # village): a region's warnings are then a range on one index, not a join to a million
+    # households (the summary's open-warnings count, the warning list).
+    village = models.ForeignKey(
+        "regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey(
         "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
@@ -125,7 +133,15 @@ class Warning(models.Model):
             # The warning list's keyset order (deadline, id), with and without `status`.
             models.Index(fields=["deadline", "id"], name="warning_deadline_id"),
             models.Index(fields=["status", "deadline", "id"], name="warning_status_deadline_id"),
+            # A region's open warnings (the summary at every level): an index-only range scan.
+            models.Index(fields=["status", "village"], name="warning_status_village"),
         ]
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.household_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Screening sets the village in bulk; a warning made one at a time takes it here.
+        if self.village_id is None and self.household_id is not None:
+            self.village_id = self.household.village_id
+        super().save(*args, **kwargs)

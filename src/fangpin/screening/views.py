@@ -120,7 +120,7 @@ def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
 WARNING_SORTS = {
     "": ("deadline", "id"),
     "newest": ("-id",),
-    "village": ("household__village_id", "deadline", "id"),
+    "village": ("village_id", "deadline", "id"),
 }
 WARNING_SORT_CHOICES = (("", "核实时限最早"), ("newest", "最新"), ("village", "按村"))
 REGION_HEADERS = {

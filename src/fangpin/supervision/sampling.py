@@ -69,7 +69,7 @@ def household_strata(prefix: str) -> dict[int, tuple[str, str]]:
         if any(str(code).startswith("02") for code in risks or []):
             disaster.add(household_id)
     disaster |= set(
-        Warning.objects.filter(region_q("household__village_id", prefix))
+        Warning.objects.filter(region_q("village_id", prefix))
         .filter(risk_type__startswith="02")
         .values_list("household_id", flat=True)
     )

@@ -73,13 +73,14 @@ def warnings_from_hits(batch: Batch, result: Result, prior: tuple[Path, ...]) ->
     open monitoring case gets the event as evidence on its case instead (`events_screened`)."""
     low, high = code_range(_prefix(batch))
     households = set().union(*(found.households() for found in result.rule_hits))
-    in_region = {
-        pk
+    village_of: dict[int, str] = {
+        pk: village
         for chunk in _chunks(households)
-        for pk in Household.objects.filter(
+        for pk, village in Household.objects.filter(
             pk__in=chunk, village_id__gte=low, village_id__lte=high
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "village_id")
     }
+    in_region = set(village_of)
     if not in_region:
         return 0
     rules = {found.rule.name: found.rule for found in result.rule_hits}
@@ -145,6 +146,7 @@ def warnings_from_hits(batch: Batch, result: Result, prior: tuple[Path, ...]) ->
     warnings = [
         Warning(
             household_id=e.household_id,
+            village_id=village_of[e.household_id],
             person_id=e.person_id,
             rule=e.rules[0],
             rules=e.rules,

@@ -154,17 +154,17 @@ def reasons_in(prefix: str, today: dt.date) -> dict[str, list[Reason]]:
             )
         )
     warnings = (
-        Warning.objects.filter(region_q("household__village_id", prefix))
+        Warning.objects.filter(region_q("village_id", prefix))
         .filter(status=Warning.Status.OPEN, deadline__lt=today)
-        .values("id", "household_id", "household__village_id", "household__head_name", "deadline")
-        .order_by("household__village_id", "deadline", "id")
+        .values("id", "household_id", "village_id", "household__head_name", "deadline")
+        .order_by("village_id", "deadline", "id")
     )
     for row in warnings:
-        found[row["household__village_id"]].append(
+        found[row["village_id"]].append(
             Reason(
                 WARNING_OVERDUE,
                 f"{row['household__head_name']}户的预警已过核实时限({row['deadline']:%Y-%m-%d})",
-                row["household__village_id"],
+                row["village_id"],
                 row["household_id"],
                 reverse("screening:warning_detail", args=[row["id"]]),
             )
