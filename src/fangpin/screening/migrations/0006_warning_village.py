@@ -61,4 +61,7 @@ class Migration(migrations.Migration):
             model_name="warning",
             index=models.Index(fields=["status", "village"], name="warning_status_village"),
         ),
+        # Fresh statistics for the new column, or the planner guesses a region's warnings at
+        # a handful and joins before sorting (measured: 180 ms instead of 4 ms at 1M).
+        migrations.RunSQL("ANALYZE screening_warning", migrations.RunSQL.noop),
     ]
