@@ -1,5 +1,5 @@
-"""The city's and province's special-attention counts come from a tally at most an hour old;
-a county's are counted on each view."""
+"""Special-attention counts above the township come from figures at most an hour old
+(core.tally); a township's are counted on each view."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fangpin.dashboard.models import AttentionTally
-from tests.conftest import BAOFENG, BAOFENG_VILLAGE, CITY
+from fangpin.core.models import Tally
+from tests.conftest import BAOFENG, BAOFENG_TOWN, BAOFENG_VILLAGE, CITY
 from tests.monitoring import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,22 +38,31 @@ def _record_left_behind_child(make_user: Any) -> None:
     assert posted.status_code == 302
 
 
-def test_the_city_reads_its_tally_until_it_is_an_hour_old(make_user, monkeypatch) -> None:
+def _kept(region: str) -> int:
+    return int(Tally.objects.get(region_code=region, name="attention").figures["left_behind_child"])
+
+
+def test_the_county_and_city_read_kept_counts_until_they_are_an_hour_old(
+    make_user, monkeypatch
+) -> None:
     city = make_user("city", CITY)
     county = make_user("county", BAOFENG)
+    township = make_user("township", BAOFENG_TOWN)
     _record_left_behind_child(make_user)
     first = _board(city)
     assert LEFT_BEHIND.format(1) in first and "统计于" in first
-    assert (
-        AttentionTally.objects.filter(region_id=CITY, group="left_behind_child").get().persons == 1
-    )
+    assert LEFT_BEHIND.format(1) in _board(county)
+    assert _kept(CITY) == _kept(BAOFENG) == 1
 
     _record_left_behind_child(make_user)  # a second child
-    # The county counts on each view; the city shows its tally, saying when it was counted.
-    assert LEFT_BEHIND.format(2) in _board(county)
+    # The township counts on each view; above it the kept counts, saying when they were made.
+    township_board = _board(township)
+    assert LEFT_BEHIND.format(2) in township_board and "统计于" not in township_board
+    assert LEFT_BEHIND.format(1) in _board(county)
     assert LEFT_BEHIND.format(1) in _board(city)
 
     later = timezone.now() + dt.timedelta(minutes=61)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert LEFT_BEHIND.format(2) in _board(city)
-    assert AttentionTally.objects.get(region_id=CITY, group="left_behind_child").persons == 2
+    assert LEFT_BEHIND.format(2) in _board(county)
+    assert _kept(CITY) == _kept(BAOFENG) == 2

@@ -32,3 +32,25 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class Tally(models.Model):
+    """Figures of one region counted at `counted_at` and kept for a while (`core.tally`):
+    for figures that are too costly to count on every view and cannot be kept by increments
+    (they depend on the day, or on many tables)."""
+
+    region_field = "region_code"
+
+    # A code rather than a key: core sits below the regions app.
+    region_code = models.CharField("区划代码", max_length=12)
+    name = models.CharField("统计项", max_length=40)
+    figures = models.JSONField("数值")
+    counted_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "定时统计"
+        verbose_name_plural = "定时统计"
+        constraints = [models.UniqueConstraint(fields=["region_code", "name"], name="tally_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.name}"

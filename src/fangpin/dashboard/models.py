@@ -44,27 +44,3 @@ class RegionCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.dimension}:{self.key} {self.households}户{self.persons}人"
-
-
-class AttentionTally(models.Model):
-    """The special-attention counts of a city or the province, as counted at `counted_at`
-    (see `dashboard.attention`): one row per region and group."""
-
-    region_field = "region_id"
-
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="+"
-    )
-    group = models.CharField("关注类别", max_length=24)
-    persons = models.BigIntegerField("人数", default=0)
-    counted_at = models.DateTimeField("统计时间")
-
-    class Meta:
-        verbose_name = "特殊关注人数(定时统计)"
-        verbose_name_plural = "特殊关注人数(定时统计)"
-        constraints = [
-            models.UniqueConstraint(fields=["region", "group"], name="attention_tally_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.region_id} {self.group} {self.persons}人"

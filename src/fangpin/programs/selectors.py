@@ -9,13 +9,14 @@ directly.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from fangpin.core.scoping import region_q
+from fangpin.core.tally import Kept, kept_figures
 from fangpin.regions.models import Region
 from fangpin.regions.selectors import region_get, scoped_in_region
 from fangpin.registry.models import Household
@@ -234,6 +235,8 @@ class Panel:
     talents_returned: int
     three_haves: Shares
     asset_work: AssetWork  # asset income distributed, disposals, yearly check, 联村共建
+    # When the 三有一持续 shares were counted, if kept from an earlier view (core.tally).
+    three_haves_counted_at: dt.datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -288,7 +291,23 @@ def share_money(part: Decimal, whole: Decimal) -> Decimal:
     return (part / whole).quantize(FOUR, ROUND_HALF_UP) if whole else Decimal("0.0000")
 
 
-def panel_figures(where: Region, prefix: str, year: int, today: dt.date) -> Panel:
+def kept_shares(where: Region, today: dt.date) -> Kept[Shares]:
+    """The region's 三有一持续 shares, kept for an hour above the township (core.tally)."""
+    return kept_figures(
+        where,
+        "three_haves",
+        today,
+        count=lambda: region_shares(where.prefix, today),
+        dump=asdict,
+        load=lambda kept: Shares(**kept),
+    )
+
+
+def panel_figures(
+    where: Region, prefix: str, year: int, today: dt.date, *, kept: bool = False
+) -> Panel:
+    """The panel's figures; with `kept`, the 三有一持续 shares may come from an earlier view
+    (the panel page: evaluating every target household of a county is the costly part)."""
     from fangpin.policy.services import parameter_int
 
     minimum = parameter_int("workshop_min_alleviated_workers")
@@ -306,6 +325,11 @@ def panel_figures(where: Region, prefix: str, year: int, today: dt.date) -> Pane
         amounts[kind] = total
     workshops, workers, alleviated, flagged = workshop_figures(prefix, today, minimum)
     talents = Talent.objects.filter(region_q("origin_village_id", prefix))
+    shares = (
+        kept_shares(where, today)
+        if kept and prefix == where.prefix
+        else Kept(region_shares(prefix, today))
+    )
     return Panel(
         region=where.code,
         name=where.name,
@@ -329,11 +353,14 @@ def panel_figures(where: Region, prefix: str, year: int, today: dt.date) -> Pane
         workshops_flagged=flagged,
         talents=talents.count(),
         talents_returned=talents.filter(returned=True).count(),
-        three_haves=region_shares(prefix, today),
+        three_haves=shares.value,
         asset_work=asset_work_figures(prefix, year),
+        three_haves_counted_at=shares.counted_at,
     )
 
 
-def panel(*, user: User, region: str | None, year: int, today: dt.date) -> Panel:
+def panel(
+    *, user: User, region: str | None, year: int, today: dt.date, kept: bool = False
+) -> Panel:
     where = place(user=user, code=region)
-    return panel_figures(where, _prefix(user, where), year, today)
+    return panel_figures(where, _prefix(user, where), year, today, kept=kept)

@@ -41,7 +41,9 @@ def panel(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request) or today.year
     try:
-        board = selectors.panel(user=user, region=_region(request), year=year, today=today)
+        board = selectors.panel(
+            user=user, region=_region(request), year=year, today=today, kept=True
+        )
     except FangpinError as exc:
         raise Http404(exc.detail) from exc
     if request.GET.get("format") == "xlsx":
