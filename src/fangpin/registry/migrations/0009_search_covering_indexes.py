@@ -14,6 +14,8 @@ SQLite keeps its plain indexes.
 
 from django.db import migrations
 
+from fangpin.core.pg_migrations import postgres_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS person_name_id ON registry_person (name, id)",
     "CREATE INDEX IF NOT EXISTS membership_current_person_household ON registry_membership"
@@ -31,21 +33,11 @@ BACKWARD = [
 ]
 
 
-def _run(statements: list[str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0008_search_indexes"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgres_only(FORWARD, BACKWARD),
     ]

@@ -8,6 +8,8 @@ households). The condition is `registry.selectors.guarantee_problem_q` (safe hou
 
 from django.db import migrations
 
+from fangpin.core.pg_migrations import postgres_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS guarantee_failed_household ON registry_guarantee (household_id)"
     " WHERE (NOT food_ok OR NOT clothing_ok OR NOT education_ok OR NOT medical_ok"
@@ -16,21 +18,11 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS guarantee_failed_household"]
 
 
-def _run(statements: list[str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0009_search_covering_indexes"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgres_only(FORWARD, BACKWARD),
     ]
