@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         "--5m",
         dest="five_million",
         action="store_true",
-        help="增长曲线测到 500 万户(10 万、100 万、500 万三个点)",
+        help="增长曲线测到 500 万户(10 万、100 万、500 万三个点),负载测试在 500 万户的库上运行",
     )
     args = parser.parse_args(argv)
     common.OPTIONS["households_max"] = 5_000_000 if args.five_million else args.households_max

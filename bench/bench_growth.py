@@ -55,7 +55,7 @@ WARM = 2
 
 
 # -- the databases ------------------------------------------------------------------------
-def _url_for(database: str) -> str:
+def url_for(database: str) -> str:
     parts = urlparse(common.database_url())
     return urlunparse(parts._replace(path=f"/{database}"))
 
@@ -76,7 +76,7 @@ def _households_in(database: str) -> int | None:
     if not _admin("SELECT 1 FROM pg_database WHERE datname = %s", [database]):
         return None
     try:
-        with psycopg.connect(_url_for(database)) as conn:
+        with psycopg.connect(url_for(database)) as conn:
             row = conn.execute("SELECT count(*) FROM registry_household").fetchone()
             return int(row[0]) if row else 0
     except psycopg.Error:
@@ -90,9 +90,9 @@ def _clone(source: str, target: str) -> None:
     _admin(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
-def _child(database: str, *args: str, capture: bool = False) -> dict[str, Any]:
+def child(database: str, *args: str, capture: bool = False) -> dict[str, Any]:
     """Run this module in a child process on `database` (its own Django, its own settings)."""
-    env = {**os.environ, "DATABASE_URL": _url_for(database)}
+    env = {**os.environ, "DATABASE_URL": url_for(database)}
     command = [sys.executable, "-m", "bench.bench_growth", *args]
     if not capture:
         subprocess.run(command, env=env, cwd=common.ROOT, check=True)
@@ -123,11 +123,11 @@ def ensure_points(points: tuple[int, ...]) -> None:
     for target in growth.seed_targets(start, builder, stops):
         if _disk_free_gib() < 15:
             raise SystemExit("磁盘剩余空间不足 15 GiB,停止生成")
-        _child(builder_db, "--seed-to", str(target))
+        child(builder_db, "--seed-to", str(target))
         if target in stops:
             _clone(builder_db, growth.database_for(target))
-            _child(growth.database_for(target), "--extras")
-    _child(builder_db, "--extras")
+            child(growth.database_for(target), "--extras")
+    child(builder_db, "--extras")
     for n in missing[:-1]:
         if n not in stops:  # smaller than what the builder already held: its own database
             ensure_points((n,))
@@ -529,7 +529,7 @@ def main(scale: str) -> None:
     for n in points:
         database = growth.database_for(n)
         print(f"  measuring {database} …", flush=True)
-        results[n] = _child(database, "--measure", capture=True)
+        results[n] = child(database, "--measure", capture=True)
     _report(points, results)
 
 

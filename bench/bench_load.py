@@ -23,6 +23,10 @@ workflow action a client saw succeed is in the case history exactly once, no his
 that no client saw, every retry replayed (not run again); every visit answered is stored
 once (bench/load_check.py).
 
+With `--5m` (`make bench BENCH_ARGS="--only load --5m"`) the same load runs on the growth
+curve's 5M-household database (`fangpin_bench_g5m`, built by bench_growth if missing), and the
+growth curve's bench cases are put back afterwards.
+
 Baseline, same run, same data and mix: the same load on `fangpin serve` with one gunicorn
 worker process (FANGPIN_SERVE_WORKERS=1, same threads). Ratio = throughput and p95 of the
 N-worker server ÷ those of the one-worker server: what the several processes buy on this
@@ -31,6 +35,7 @@ machine. Both phases alternate on a fresh set of cases.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import http.client
 import json
@@ -45,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import common
+from bench import common, growth
 from bench.load_check import (
     HistoryCheck,
     KindFigures,
@@ -82,6 +87,34 @@ class Phase:
     @property
     def throughput(self) -> float:
         return (self.overall.requests - self.overall.errors) / self.seconds
+
+
+# ------------------------------------------------------------------ the 5M point
+
+
+def _at_growth_point(scale: str, households: int) -> None:
+    """`--5m`: the same load on the growth curve's database of that size (made if missing),
+    in a process of its own; the bench cases the load replaced are put back afterwards, so
+    that the growth curve measured later on it finds what it found before."""
+    from bench import bench_growth
+
+    bench_growth.ensure_points((households,))
+    database = growth.database_for(households)
+    env = {**os.environ, "DATABASE_URL": bench_growth.url_for(database)}
+    command = [sys.executable, "-m", "bench.bench_load", "--scale", scale]
+    try:
+        subprocess.run(command, env=env, cwd=common.ROOT, check=True)
+    finally:
+        bench_growth.child(database, "--extras")
+
+
+def _cli(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_load")
+    parser.add_argument("--scale", choices=("small", "full"), default="full")
+    args = parser.parse_args(argv)
+    common.setup()
+    main(args.scale)
+    return 0
 
 
 # ------------------------------------------------------------------ data and accounts
@@ -405,6 +438,10 @@ def _print_phase(phase: Phase) -> None:
 
 
 def main(scale: str) -> None:
+    largest = common.OPTIONS.get("households_max")
+    if largest and common.database_name() != growth.database_for(largest):
+        _at_growth_point(scale, largest)
+        return
     from django.conf import settings
 
     # The web sessions made here are signed with this process's key; the servers get the same.
@@ -462,3 +499,7 @@ def main(scale: str) -> None:
             ensure_ascii=False,
         )
     )
+
+
+if __name__ == "__main__":
+    sys.exit(_cli())
