@@ -78,6 +78,8 @@ def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Li
     try:
         with archive.open(info) as stream:
             start = stream.read(DIMENSION_BYTES)
+    # zipfile raises NotImplementedError for a compression method it cannot read (a crafted
+    # or exotic file): unreadable to us, like a corrupt one.
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         raise FileUnreadable("文件已损坏,无法读取") from None
     found = _DIMENSION.search(start)

@@ -80,13 +80,12 @@ def warnings_from_hits(batch: Batch, result: Result, prior: tuple[Path, ...]) ->
             pk__in=chunk, village_id__gte=low, village_id__lte=high
         ).values_list("pk", "village_id")
     }
-    in_region = set(village_of)
-    if not in_region:
+    if not village_of:
         return 0
     rules = {found.rule.name: found.rule for found in result.rule_hits}
     by_person: dict[tuple[int, int], list[Hit]] = {}
     for found in result.rule_hits:
-        for hit in found.each(in_region):
+        for hit in found.each(village_of.keys()):
             by_person.setdefault((hit.household_id, hit.person_id), []).append(hit)
     if not by_person:
         return 0

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from fangpin.core.scoping import region_q
@@ -29,6 +29,7 @@ from fangpin.monitoring.selectors import overdue_q
 from fangpin.regions.models import Level, Region
 from fangpin.registry.choices import SAFE_HOUSING
 from fangpin.registry.models import Guarantee
+from fangpin.registry.selectors import guarantee_problem_q
 from fangpin.screening.models import Warning
 
 from ..models import BenchmarkCriterion, CriterionConfirmation, Problem, ProblemStatus
@@ -96,24 +97,13 @@ def criteria_active() -> list[BenchmarkCriterion]:
     return list(BenchmarkCriterion.objects.filter(active=True))
 
 
-def failed_guarantee_q(prefix: str = "") -> Q:
-    return (
-        Q(food_ok=False)
-        | Q(clothing_ok=False)
-        | Q(education_ok=False)
-        | Q(medical_ok=False)
-        | Q(water_ok=False)
-        | ~Q(housing_grade__in=list(SAFE_HOUSING))
-    )
-
-
 def reasons_in(prefix: str, today: dt.date) -> dict[str, list[Reason]]:
     """Every reason that breaks 放心村, by village code, in the region of `prefix`."""
     found: dict[str, list[Reason]] = defaultdict(list)
     open_case = Case.objects.open().filter(household_id=OuterRef("household_id"))
     guarantees = (
         Guarantee.objects.filter(region_q("household__village_id", prefix))
-        .filter(failed_guarantee_q())
+        .filter(guarantee_problem_q())
         .filter(~Exists(open_case))
         .values(
             "household_id",
